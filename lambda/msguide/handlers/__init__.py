@@ -1,0 +1,38 @@
+"""Request handlers, one small class per thing a user can ask or do.
+
+`request_handlers()` lists them in the order the SDK should try them;
+`exception_handlers()` turns any unexpected error into a spoken apology.
+"""
+
+from .answers import (AnswerFreeFormQuestion, AnswerResearchQuestion,
+                      AnswerSlotQuestion, AnswerTopicQuestion)
+from .conversation import (CloseSkill, GiveHelp, GiveMore, HandleFallback,
+                           HandleNo, HandleYes, LaunchSkill, RepeatLast,
+                           StartOver)
+from .lifecycle import (AcknowledgeEvent, ApologiseForError, EndSession,
+                        LogSkillError)
+
+
+def request_handlers():
+    return [
+        LaunchSkill(),
+        AnswerTopicQuestion(),
+        AnswerSlotQuestion(),
+        AnswerResearchQuestion(),
+        AnswerFreeFormQuestion(),
+        GiveHelp(),
+        HandleYes(),
+        HandleNo(),
+        GiveMore(),
+        RepeatLast(),
+        StartOver(),
+        CloseSkill(),
+        HandleFallback(),
+        EndSession(),
+        LogSkillError(),
+        AcknowledgeEvent(),
+    ]
+
+
+def exception_handlers():
+    return [ApologiseForError()]

@@ -1,0 +1,113 @@
+"""Handlers that answer a question from the content."""
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
+
+from ..respond import content, say_prompt, say_topic
+from ..search import default_search
+from ..state import clean_thing
+
+# intent -> (slot name, slot type, topic when the slot is empty,
+#            template topic for a value the content does not cover)
+SLOT_INTENTS = {
+    "SymptomIntent": ("symptom", "SYMPTOM", "which-symptoms", "symptom-not-covered"),
+    "MassageTypeIntent": ("massage_type", "MASSAGE_TYPE", "best-kind", "technique-not-covered"),
+    "HeatIntent": ("heat", "HEAT", "heat-sensitivity", "heat-other"),
+    "ConditionIntent": ("condition", "CONDITION", "massage-safe", "condition-not-covered"),
+}
+
+
+def _intent_name(handler_input):
+    if get_request_type(handler_input) != "IntentRequest":
+        return None
+    return get_intent_name(handler_input)
+
+
+def resolved_slot(handler_input, slot_name):
+    """(canonical value or None, spoken words or None) for a custom slot."""
+    try:
+        slot = get_slot(handler_input, slot_name)
+    except Exception:
+        return None, None
+    if slot is None or not slot.value:
+        return None, None
+    resolutions = getattr(slot, "resolutions", None)
+    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
+        code = getattr(getattr(authority, "status", None), "code", None)
+        if getattr(code, "value", code) == "ER_SUCCESS_MATCH" and authority.values:
+            return authority.values[0].value.name, slot.value
+    return None, slot.value
+
+
+def topic_for_words(words, slot_type):
+    """A topic for words outside the slot's list: safety gate, then search
+    limited to topics that own values of the same slot type."""
+    search = default_search()
+    gated = search.gate(words)
+    if gated is not None:
+        return gated
+    for topic, _score, _terms in search.rank(words):
+        if any(s["type"] == slot_type for s in topic.slots) and not topic.template:
+            return topic
+    return None
+
+
+class AnswerTopicQuestion(AbstractRequestHandler):
+    """Intents answered by exactly one topic ("does massage cure MS")."""
+
+    def can_handle(self, handler_input):
+        return _intent_name(handler_input) in content().intent_topics
+
+    def handle(self, handler_input):
+        topic = content().intent_topics[_intent_name(handler_input)]
+        return say_topic(handler_input, topic)
+
+
+class AnswerSlotQuestion(AbstractRequestHandler):
+    """A symptom, kind of massage, heat source or health condition."""
+
+    def can_handle(self, handler_input):
+        return _intent_name(handler_input) in SLOT_INTENTS
+
+    def handle(self, handler_input):
+        slot_name, slot_type, empty_id, unknown_id = SLOT_INTENTS[_intent_name(handler_input)]
+        data = content()
+        value, spoken = resolved_slot(handler_input, slot_name)
+        topic = data.topic_for_slot(slot_type, value) if value else None
+        if topic is not None:
+            return say_topic(handler_input, topic, thing=clean_thing(spoken or value))
+        if not spoken:
+            return say_topic(handler_input, data.get(empty_id))
+        topic = topic_for_words(spoken, slot_type)
+        if topic is not None:
+            return say_topic(handler_input, topic)
+        return say_topic(handler_input, data.get(unknown_id), thing=clean_thing(spoken))
+
+
+class AnswerResearchQuestion(AbstractRequestHandler):
+    """What the research says, in general or about one symptom."""
+
+    def can_handle(self, handler_input):
+        return _intent_name(handler_input) == "ResearchIntent"
+
+    def handle(self, handler_input):
+        data = content()
+        value, _spoken = resolved_slot(handler_input, "symptom")
+        symptom = data.topic_for_slot("SYMPTOM", value) if value else None
+        if symptom is not None and symptom.research:
+            return say_topic(handler_input, data.get(symptom.research))
+        return say_topic(handler_input, data.get("research-overview"))
+
+
+class AnswerFreeFormQuestion(AbstractRequestHandler):
+    """Words no specific intent captured: safety gate, then content search."""
+
+    def can_handle(self, handler_input):
+        return _intent_name(handler_input) == "SearchIntent"
+
+    def handle(self, handler_input):
+        _value, words = resolved_slot(handler_input, "query")
+        topic = default_search().find(words) if words else None
+        if topic is None:
+            return say_prompt(handler_input, "unknown")
+        return say_topic(handler_input, topic)

@@ -1,0 +1,126 @@
+"""Launch, help, yes/no, more, repeat, start over, stop and fallback."""
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.utils import is_intent_name, is_request_type
+
+from ..respond import content, current_state, goodbye, say_prompt, say_topic
+
+
+def _any_intent(handler_input, *names):
+    return any(is_intent_name(name)(handler_input) for name in names)
+
+
+def _say_last(handler_input, last, lead=None):
+    """Say again what `last` (from the session state) refers to."""
+    if last and "topic" in last:
+        return say_topic(handler_input, content().get(last["topic"]),
+                         part=last["part"], thing=last.get("thing"), lead=lead)
+    if last and "prompt" in last:
+        return say_prompt(handler_input, last["prompt"], lead=lead)
+    return say_prompt(handler_input, "nothing_to_repeat")
+
+
+class LaunchSkill(AbstractRequestHandler):
+    def can_handle(self, handler_input):
+        return is_request_type("LaunchRequest")(handler_input)
+
+    def handle(self, handler_input):
+        return say_prompt(handler_input, "launch")
+
+
+class GiveHelp(AbstractRequestHandler):
+    def can_handle(self, handler_input):
+        return is_intent_name("AMAZON.HelpIntent")(handler_input)
+
+    def handle(self, handler_input):
+        return say_prompt(handler_input, "help")
+
+
+class HandleYes(AbstractRequestHandler):
+    """'Yes' accepts the last offer: more on the topic, or a related topic."""
+
+    def can_handle(self, handler_input):
+        return is_intent_name("AMAZON.YesIntent")(handler_input)
+
+    def handle(self, handler_input):
+        state = current_state(handler_input)
+        offer = state.offer or {}
+        if offer.get("kind") == "more":
+            last = state.last or {}
+            thing = last.get("thing") if last.get("topic") == offer["topic"] else None
+            return say_topic(handler_input, content().get(offer["topic"]),
+                             part="more", thing=thing)
+        if offer.get("kind") == "topic":
+            return say_topic(handler_input, content().get(offer["topic"]))
+        return say_prompt(handler_input, "what_next", lead="ok")
+
+
+class HandleNo(AbstractRequestHandler):
+    """'No' to an offer asks what else; 'no' to 'anything else?' says goodbye."""
+
+    def can_handle(self, handler_input):
+        return is_intent_name("AMAZON.NoIntent")(handler_input)
+
+    def handle(self, handler_input):
+        offer = current_state(handler_input).offer or {}
+        if offer.get("kind") == "anything_else":
+            return goodbye(handler_input)
+        return say_prompt(handler_input, "anything_else", lead="ok")
+
+
+class GiveMore(AbstractRequestHandler):
+    """'Tell me more': the longer answer of the last topic, then its related one."""
+
+    def can_handle(self, handler_input):
+        return _any_intent(handler_input, "AMAZON.MoreIntent", "TellMeMoreIntent",
+                           "AMAZON.NextIntent")
+
+    def handle(self, handler_input):
+        state = current_state(handler_input)
+        last = state.last or {}
+        if "topic" not in last:
+            return say_prompt(handler_input, "help")
+        topic = content().get(last["topic"])
+        if last["part"] == "answer":
+            return say_topic(handler_input, topic, part="more", thing=last.get("thing"))
+        related = content().get(topic.related) if topic.related else None
+        if related is None:
+            return say_prompt(handler_input, "anything_else")
+        return say_topic(handler_input, related)
+
+
+class RepeatLast(AbstractRequestHandler):
+    def can_handle(self, handler_input):
+        return is_intent_name("AMAZON.RepeatIntent")(handler_input)
+
+    def handle(self, handler_input):
+        return _say_last(handler_input, current_state(handler_input).last)
+
+
+class StartOver(AbstractRequestHandler):
+    def can_handle(self, handler_input):
+        return _any_intent(handler_input, "AMAZON.StartOverIntent",
+                           "AMAZON.NavigateHomeIntent")
+
+    def handle(self, handler_input):
+        handler_input.attributes_manager.session_attributes = {}
+        return say_prompt(handler_input, "launch")
+
+
+class CloseSkill(AbstractRequestHandler):
+    def can_handle(self, handler_input):
+        return _any_intent(handler_input, "AMAZON.StopIntent", "AMAZON.CancelIntent",
+                           "AMAZON.PauseIntent")
+
+    def handle(self, handler_input):
+        return goodbye(handler_input)
+
+
+class HandleFallback(AbstractRequestHandler):
+    """Words that fit nothing, and any intent this code does not know."""
+
+    def can_handle(self, handler_input):
+        return is_request_type("IntentRequest")(handler_input)
+
+    def handle(self, handler_input):
+        return say_prompt(handler_input, "fallback")

@@ -1,0 +1,63 @@
+"""Requests that are not questions: session end, errors, events."""
+
+import logging
+
+from ask_sdk_core.dispatch_components import (AbstractExceptionHandler,
+                                              AbstractRequestHandler)
+from ask_sdk_core.utils import is_request_type
+
+from ..respond import say_prompt
+
+log = logging.getLogger("msguide")
+
+
+class EndSession(AbstractRequestHandler):
+    """SessionEndedRequest: Alexa allows no speech here, only an empty reply."""
+
+    def can_handle(self, handler_input):
+        return is_request_type("SessionEndedRequest")(handler_input)
+
+    def handle(self, handler_input):
+        request = handler_input.request_envelope.request
+        reason = getattr(getattr(request, "reason", None), "value", None)
+        if reason == "ERROR":
+            error = getattr(request, "error", None)
+            log.warning("session ended with error: %s",
+                        getattr(getattr(error, "object_type", None), "value", error))
+        return handler_input.response_builder.response
+
+
+class LogSkillError(AbstractRequestHandler):
+    """System.ExceptionEncountered: a directive we sent failed; log, say nothing."""
+
+    def can_handle(self, handler_input):
+        return is_request_type("System.ExceptionEncountered")(handler_input)
+
+    def handle(self, handler_input):
+        error = getattr(handler_input.request_envelope.request, "error", None)
+        log.warning("Alexa reported an exception: %s", getattr(error, "message", error))
+        return handler_input.response_builder.response
+
+
+class AcknowledgeEvent(AbstractRequestHandler):
+    """Any other request type (skill events, Connections.Response...): no speech."""
+
+    def can_handle(self, handler_input):
+        return True
+
+    def handle(self, handler_input):
+        return handler_input.response_builder.response
+
+
+class ApologiseForError(AbstractExceptionHandler):
+    """Any error inside a handler becomes a spoken apology, never a crash."""
+
+    def can_handle(self, handler_input, exception):
+        return True
+
+    def handle(self, handler_input, exception):
+        log.error("handler error: %s", type(exception).__name__, exc_info=exception)
+        if not (is_request_type("LaunchRequest")(handler_input)
+                or is_request_type("IntentRequest")(handler_input)):
+            return handler_input.response_builder.response
+        return say_prompt(handler_input, "error")

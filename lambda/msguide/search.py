@@ -1,0 +1,135 @@
+"""Find the topic for free-form words (a question no intent captured).
+
+Two steps, both over the content:
+1. safety gate: topics with `triggers` (emergency, medicines, diagnosis) are
+   checked first with their regular expressions, so "my dad collapsed" is
+   never ranked against massage answers;
+2. retrieval: a Lunr (BM25) index over each topic's title, keywords, slot
+   phrases and answer text, with Lunr's English stemming and stop words.
+
+A result counts only when the words matched something more specific than the
+vocabulary every topic shares ("massage", "MS", "help"...), so off-topic
+questions get an honest "I don't know" instead of a random answer.
+The index is built on first use, once per process.
+"""
+
+import re
+
+from .content import default_content
+
+# Words that appear across the whole content: a match on these alone is no
+# evidence for any one topic.
+GENERIC_WORDS = (
+    "massage", "massages", "ms", "multiple", "sclerosis", "help", "helps",
+    "good", "therapy", "therapist", "therapists", "get", "okay", "ok", "can",
+    "people", "person", "know", "tell", "want", "like", "still", "really",
+    "thing", "things", "go", "going", "use", "need", "make", "way", "about",
+    "weather", "today", "day", "time",
+)
+KEPT_STOP_WORDS = ("often", "not", "no", "cannot", "after", "ever", "every",
+                   "most", "other", "only", "least")
+FIELDS = (("title", 3), ("keywords", 5), ("phrases", 4), ("answer", 1))
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def terms(text):
+    """The words Lunr indexes and searches: contractions closed up ("didnt")."""
+    return normalize(text).replace("'", "")
+
+
+def normalize(text):
+    """Lowercase words with apostrophes kept; everything else is a space."""
+    text = str(text or "").lower().replace("\u2019", "'")
+    return " ".join(_WORD.findall(text))
+
+
+class TopicSearch:
+    def __init__(self, content):
+        self.content = content
+        self._index = None
+        self._generic = None
+        self._triggers = [(re.compile(p), topic)
+                          for topic in content.triggered for p in topic.triggers]
+
+    def gate(self, text):
+        """The scope topic (emergency, medicines, diagnosis) the words trigger."""
+        said = normalize(text)
+        emergency = [t for p, t in self._triggers if t.emergency and p.search(said)]
+        if emergency:
+            return emergency[0]
+        for pattern, topic in self._triggers:
+            if pattern.search(said):
+                return topic
+        return None
+
+    def _build(self):
+        from lunr import lunr
+        from lunr.builder import Builder
+        from lunr.stemmer import porter_stemmer, stemmer
+        from lunr.stop_word_filter import WORDS, generate_stop_word_filter
+        from lunr.trimmer import trimmer
+
+        # Lunr's English stop words, less the ones that carry meaning here
+        # ("how often", "no relief", "not breathing").
+        stop_words = set(WORDS) - set(KEPT_STOP_WORDS)
+        builder = Builder()
+        builder.pipeline.add(trimmer, generate_stop_word_filter(stop_words, "msguide"),
+                             stemmer)
+        builder.search_pipeline.add(stemmer)
+        documents = []
+        for topic in self.content.topics.values():
+            phrases = [p for s in topic.slots
+                       for p in [s["value"]] + list(s.get("synonyms", []))]
+            documents.append({
+                "id": topic.id,
+                "title": terms(topic.title),
+                "keywords": terms(" ".join(topic.keywords)),
+                "phrases": terms(" ".join(phrases)),
+                "answer": terms(re.sub(r"\{[a-z_]+\}", " ", topic.answer)),
+            })
+        fields = [{"field_name": name, "boost": boost} for name, boost in FIELDS]
+        self._index = lunr(ref="id", fields=fields, documents=documents,
+                           builder=builder)
+        self._generic = {porter_stemmer.stem(w) for w in GENERIC_WORDS}
+
+    def rank(self, text, limit=3):
+        """[(topic, score, matched stems)] best first, specific matches only."""
+        said = normalize(text)
+        if not said:
+            return []
+        if self._index is None:
+            self._build()
+        # Lunr's query syntax treats : ^ ~ * + - specially; normalize() left
+        # only letters, digits and apostrophes, so the words are plain terms.
+        try:
+            results = self._index.search(terms(said))
+        except Exception:   # lunr raises on queries it cannot parse
+            return []
+        ranked = []
+        for result in results:
+            matched = set(result["match_data"].metadata)
+            if not matched - self._generic:
+                continue
+            topic = self.content.get(result["ref"])
+            if topic is not None and not topic.emergency:
+                ranked.append((topic, result["score"], matched))
+            if len(ranked) >= limit:
+                break
+        return ranked
+
+    def find(self, text):
+        """The best topic for the words, or None when nothing fits."""
+        gated = self.gate(text)
+        if gated is not None:
+            return gated
+        ranked = self.rank(text, limit=1)
+        return ranked[0][0] if ranked else None
+
+
+_CACHE = {}
+
+
+def default_search():
+    if "search" not in _CACHE:
+        _CACHE["search"] = TopicSearch(default_content())
+    return _CACHE["search"]

@@ -1,0 +1,78 @@
+"""The small session state carried between turns, validated on every read.
+
+Session attributes come back to us inside each request, so they are input
+like any other: anything that is not exactly what we wrote (wrong type,
+unknown topic, oversized text) is dropped rather than trusted.
+
+Stored shape (all optional):
+    {"last":  {"topic": "<id>", "part": "answer"|"more", "thing": "<words>"}
+              or {"prompt": "<name>"},
+     "offer": {"kind": "more"|"topic", "topic": "<id>"} or {"kind": "anything_else"}}
+"""
+
+import re
+
+from .render import PROMPTS, TOPIC_PARTS
+
+_THING = re.compile(r"^[a-z0-9' ]{1,60}$")
+
+
+class State:
+    __slots__ = ("last", "offer")
+
+    def __init__(self, last=None, offer=None):
+        self.last = last
+        self.offer = offer
+
+    def to_attributes(self):
+        attrs = {}
+        if self.last:
+            attrs["last"] = self.last
+        if self.offer:
+            attrs["offer"] = self.offer
+        return attrs
+
+
+def clean_thing(value):
+    """A spoken slot value safe to store and to say again, or None."""
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.lower().replace("\u2019", "'").split())
+    value = re.sub(r"[^a-z0-9' ]", "", value)
+    return value if _THING.match(value) else None
+
+
+def _read_last(raw, content):
+    if not isinstance(raw, dict):
+        return None
+    if "prompt" in raw:
+        return {"prompt": raw["prompt"]} if raw["prompt"] in PROMPTS else None
+    topic = raw.get("topic")
+    if not isinstance(topic, str) or content.get(topic) is None:
+        return None
+    part = raw.get("part")
+    last = {"topic": topic, "part": part if part in TOPIC_PARTS else "answer"}
+    thing = clean_thing(raw.get("thing"))
+    if thing and content.get(topic).template:
+        last["thing"] = thing
+    return last
+
+
+def _read_offer(raw, content):
+    if not isinstance(raw, dict):
+        return None
+    kind = raw.get("kind")
+    if kind == "anything_else":
+        return {"kind": kind}
+    topic = raw.get("topic")
+    if kind in ("more", "topic") and isinstance(topic, str) and content.get(topic):
+        return {"kind": kind, "topic": topic}
+    return None
+
+
+def read_state(attributes, content):
+    """Build a State from (untrusted) session attributes."""
+    if not isinstance(attributes, dict):
+        return State()
+    return State(_read_last(attributes.get("last"), content),
+                 _read_offer(attributes.get("offer"), content))
