@@ -72,8 +72,7 @@ class GiveMore(AbstractRequestHandler):
     """'Tell me more': the longer answer of the last topic, then its related one."""
 
     def can_handle(self, handler_input):
-        return _any_intent(handler_input, "AMAZON.MoreIntent", "TellMeMoreIntent",
-                           "AMAZON.NextIntent")
+        return is_intent_name("AMAZON.MoreIntent")(handler_input)
 
     def handle(self, handler_input):
         state = current_state(handler_input)
@@ -109,8 +108,7 @@ class StartOver(AbstractRequestHandler):
 
 class CloseSkill(AbstractRequestHandler):
     def can_handle(self, handler_input):
-        return _any_intent(handler_input, "AMAZON.StopIntent", "AMAZON.CancelIntent",
-                           "AMAZON.PauseIntent")
+        return _any_intent(handler_input, "AMAZON.StopIntent", "AMAZON.CancelIntent")
 
     def handle(self, handler_input):
         return goodbye(handler_input)

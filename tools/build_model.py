@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Build the ASK interaction models from interactionModels/model.yaml.
+
+    python tools/build_model.py           # write skill-package/.../custom/<locale>.json
+    python tools/build_model.py --check   # exit 1 if the written files are stale
+
+The authored file holds intents and sample patterns; the slot values and
+synonyms of the content slot types come from lambda/msguide/content/topics.json,
+so a new synonym added to the content reaches the voice model by rebuilding.
+"""
+
+import argparse
+import json
+import os
+import re
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SOURCE = os.path.join(ROOT, "interactionModels", "model.yaml")
+OUT_DIR = os.path.join(ROOT, "skill-package", "interactionModels", "custom")
+sys.path.insert(0, os.path.join(ROOT, "lambda"))
+
+from msguide import content as content_module  # noqa: E402
+
+_GROUP = re.compile(r"\(([^()]*)\)")
+_VOCAB = re.compile(r"<([a-z_]+)>")
+MAX_SAMPLES_PER_PATTERN = 600
+
+
+class ModelSourceError(ValueError):
+    pass
+
+
+def expand(pattern, vocab=None):
+    """All sentences a sample pattern stands for: "(a|b|)" choices, <vocab>."""
+    vocab = vocab or {}
+
+    def sub_vocab(match):
+        name = match.group(1)
+        if name not in vocab:
+            raise ModelSourceError("unknown vocabulary <%s> in %r" % (name, pattern))
+        return vocab[name]
+
+    text = _VOCAB.sub(sub_vocab, pattern)
+    results = [text]
+    done = []
+    while results:
+        current = results.pop()
+        match = _GROUP.search(current)
+        if not match:
+            done.append(" ".join(current.split()))
+            continue
+        for option in match.group(1).split("|"):
+            results.append(current[:match.start()] + option + current[match.end():])
+        if len(results) + len(done) > MAX_SAMPLES_PER_PATTERN:
+            raise ModelSourceError("pattern %r expands to too many samples" % pattern)
+    seen, ordered = set(), []
+    for sample in sorted(done):
+        if sample and sample not in seen:
+            seen.add(sample)
+            ordered.append(sample)
+    return ordered
+
+
+def slot_id(value):
+    return re.sub(r"[^A-Z0-9]+", "_", value.upper()).strip("_")
+
+
+def slot_types(content, names):
+    types = []
+    for name in names:
+        values = []
+        for value, synonyms in content.slot_values(name):
+            values.append({"id": slot_id(value),
+                           "name": {"value": value, "synonyms": synonyms}})
+        if not values:
+            raise ModelSourceError("slot type %s has no values in the content" % name)
+        types.append({"name": name, "values": values})
+    return types
+
+
+def load_source(path=SOURCE):
+    with open(path, encoding="utf-8") as handle:
+        source = yaml.safe_load(handle)
+    for key in ("invocation", "locales", "intents"):
+        if key not in source:
+            raise ModelSourceError("%s: missing %r" % (path, key))
+    return source
+
+
+def build_language_model(source, content):
+    vocab = source.get("vocab") or {}
+    intents, owner = [], {}
+    for name, spec in source["intents"].items():
+        spec = spec or {}
+        samples = []
+        for pattern in spec.get("samples") or []:
+            for sample in expand(pattern, vocab):
+                if sample in samples:
+                    continue
+                if sample in owner and owner[sample] != name:
+                    raise ModelSourceError("sample %r is in both %s and %s"
+                                           % (sample, owner[sample], name))
+                owner[sample] = name
+                samples.append(sample)
+        intent = {"name": name, "samples": samples}
+        slots = spec.get("slots") or {}
+        if slots:
+            intent["slots"] = [{"name": s, "type": t} for s, t in slots.items()]
+        intents.append(intent)
+    return {
+        "invocationName": source["invocation"],
+        "intents": intents,
+        "types": slot_types(content, source.get("content_slot_types") or []),
+    }
+
+
+def build_all(source=None, content=None):
+    """{locale: model dict} for every locale the source names."""
+    source = source or load_source()
+    content = content or content_module.load()
+    language_model = build_language_model(source, content)
+    return {locale: {"interactionModel": {"languageModel": language_model}}
+            for locale in source["locales"]}
+
+
+def serialize(model):
+    return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
+
+
+def out_path(locale, out_dir=OUT_DIR):
+    return os.path.join(out_dir, locale + ".json")
+
+
+def stale_files(models, out_dir=OUT_DIR):
+    """Locales whose written file differs from a fresh build."""
+    stale = []
+    for locale, model in models.items():
+        path = out_path(locale, out_dir)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                current = handle.read()
+        except OSError:
+            current = None
+        if current != serialize(model):
+            stale.append(path)
+    return stale
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="only report stale files (exit 1 if any)")
+    args = parser.parse_args(argv)
+    models = build_all()
+    if args.check:
+        stale = stale_files(models)
+        for path in stale:
+            print("stale: %s (run python tools/build_model.py)" % os.path.relpath(path, ROOT))
+        return 1 if stale else 0
+    os.makedirs(OUT_DIR, exist_ok=True)
+    for locale, model in models.items():
+        with open(out_path(locale), "w", encoding="utf-8") as handle:
+            handle.write(serialize(model))
+    counts = {i["name"]: len(i["samples"]) for i in
+              next(iter(models.values()))["interactionModel"]["languageModel"]["intents"]}
+    print("wrote %d locales; %d intents, %d samples"
+          % (len(models), len(counts), sum(counts.values())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
