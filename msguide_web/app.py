@@ -1,0 +1,156 @@
+"""The Flask app: flask-ask-sdk's SkillAdapter over the shared skill.
+
+Routes
+    POST /        the skill endpoint (Alexa request envelope in, response out)
+    GET  /health  {"status": "ok"} for load balancers
+
+Every refusal is a small JSON body {"error": "...", "status": N}:
+    400 body not JSON / not an object / not UTF-8, missing or bad signature
+        headers, bad certificate URL or chain, bad signature, stale timestamp
+    403 request for another skill id
+    405 wrong method
+    413 body larger than MAX_BODY_BYTES (refused from Content-Length, unread)
+Errors inside the skill are spoken apologies from the skill itself (200).
+"""
+
+import json
+import logging
+import time
+import uuid
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from . import sdk_compat
+
+sdk_compat.ensure_flask_ask_sdk_importable()
+
+from ask_sdk_webservice_support.verifier import (  # noqa: E402
+    AbstractVerifier, TimestampVerifier, VerificationException)
+from flask_ask_sdk.skill_adapter import (  # noqa: E402
+    VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG, SkillAdapter)
+
+from .verifier import AlexaSignatureVerifier, SkillIdMismatch, SkillIdVerifier  # noqa: E402
+
+log = logging.getLogger("msguide.web")
+MAX_BODY_BYTES = 256 * 1024
+LOCAL_SKILL_ID = "local-testing"
+
+
+def _without_details(record):
+    """Keep log lines to their message: no tracebacks that might quote a request."""
+    record.exc_info = None
+    record.exc_text = None
+    return True
+
+
+class _Recorded(AbstractVerifier):
+    """Remember which verifier refused a request, to pick the HTTP status."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def verify(self, headers, serialized_request_env, deserialized_request_env):
+        try:
+            self.inner.verify(headers, serialized_request_env, deserialized_request_env)
+        except VerificationException as exc:
+            g.refusal = exc
+            raise
+
+
+def error(status, message):
+    body = json.dumps({"error": message, "status": status})
+    return Response(body, status=status, mimetype="application/json")
+
+
+def _summary(envelope):
+    """Request id, type and intent name: the only request details we log."""
+    request_part = envelope.get("request") if isinstance(envelope, dict) else None
+    if not isinstance(request_part, dict):
+        return {}
+    intent = request_part.get("intent")
+    return {
+        "request_id": str(request_part.get("requestId", ""))[:100],
+        "request_type": str(request_part.get("type", ""))[:60],
+        "intent": str(intent.get("name", ""))[:80] if isinstance(intent, dict) else "",
+    }
+
+
+def create_app(skill=None, skill_id=None, verify=True, trust_store=None,
+               fetcher=None, max_body=MAX_BODY_BYTES):
+    """Build the Flask app. `verify=False` is for local testing only."""
+    if skill is None:
+        from msguide.skill import build_skill
+        skill = build_skill()
+    app = Flask("msguide_web")
+    app.logger.addFilter(_without_details)
+    app.config["MAX_CONTENT_LENGTH"] = max_body
+    # The SDK's own signature check needs certvalidator (see sdk_compat);
+    # AlexaSignatureVerifier below does that job. The SDK's timestamp check is
+    # kept, but run after the signature so unsigned requests fail first.
+    app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
+    app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
+    verifiers = []
+    if verify:
+        kwargs = {"trust_store": trust_store}
+        if fetcher is not None:
+            kwargs["fetcher"] = fetcher
+        verifiers += [AlexaSignatureVerifier(**kwargs), TimestampVerifier()]
+    else:
+        log.warning("REQUEST VERIFICATION IS OFF: local testing only; never expose "
+                    "this endpoint to the internet in this mode")
+    if skill_id:
+        verifiers.append(SkillIdVerifier(skill_id))
+    adapter = SkillAdapter(skill=skill, skill_id=skill_id or LOCAL_SKILL_ID,
+                           verifiers=[_Recorded(v) for v in verifiers], app=app)
+    app.extensions["msguide"] = {"verify": verify, "skill_id": skill_id}
+
+    @app.before_request
+    def start_clock():
+        g.started = time.perf_counter()
+        g.summary = {}
+
+    @app.after_request
+    def log_request(response):
+        if request.path != "/health":
+            fields = {"request_id": "", "request_type": "", "intent": ""}
+            fields.update(g.get("summary") or {})
+            fields["status"] = response.status_code
+            fields["latency_ms"] = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)
+            log.info(json.dumps(fields, sort_keys=True))
+        return response
+
+    @app.route("/health", methods=["GET"])
+    def health():
+        return Response('{"status": "ok"}', mimetype="application/json")
+
+    @app.route("/", methods=["POST"])
+    def skill_endpoint():
+        raw = request.get_data(cache=True)
+        try:
+            envelope = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return error(400, "body is not JSON")
+        if not isinstance(envelope, dict):
+            return error(400, "body is not a JSON object")
+        g.summary = _summary(envelope)
+        try:
+            return adapter.dispatch_request()
+        except HTTPException as exc:
+            refusal = g.get("refusal")
+            if isinstance(refusal, SkillIdMismatch):
+                return error(403, str(refusal))
+            if refusal is not None:
+                return error(400, "request verification failed: %s" % refusal)
+            return error(400, "not a valid Alexa request envelope")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        return error(exc.code or 500, exc.name.lower())
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):   # never a bare 500 page
+        log.error("unexpected error: %s", type(exc).__name__)
+        return error(500, "internal error")
+
+    return app
