@@ -24,7 +24,7 @@ def parse_args(argv=None, environ=None):
     parser.add_argument("--port", type=int, default=int(env.get("MSGUIDE_PORT", "8080")))
     parser.add_argument("--skill-id", default=env.get("MSGUIDE_SKILL_ID") or None)
     parser.add_argument("--threads", type=int, default=int(env.get("MSGUIDE_THREADS", "8")))
-    parser.add_argument("--no-verify", action="store_true",
+    parser.add_argument("--local-testing", "--no-verify", dest="no_verify", action="store_true",
                         default=env.get("MSGUIDE_VERIFY", "1").strip().lower() in ("0", "false", "no", "off"),
                         help="accept unsigned requests (local testing only)")
     return parser.parse_args(argv)

@@ -1,0 +1,65 @@
+import importlib.util
+import os
+import socket
+import sys
+import threading
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LAMBDA_DIR = os.path.join(ROOT, "lambda")
+SHARED = os.path.join(os.path.dirname(ROOT), "shared")
+for path in (LAMBDA_DIR, ROOT, os.path.dirname(os.path.abspath(__file__))):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+
+@pytest.fixture(scope="session")
+def handler():
+    """The real Lambda entry point, imported the way Lambda imports it."""
+    spec = importlib.util.spec_from_file_location(
+        "lambda_function", os.path.join(LAMBDA_DIR, "lambda_function.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.handler
+
+
+@pytest.fixture
+def session():
+    from alexa import Session
+    return Session()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """A real waitress server on 127.0.0.1 serving a Flask app, in a thread."""
+
+    def __init__(self, app):
+        from waitress.server import create_server
+        self.server = create_server(app, host="127.0.0.1", port=0, threads=8)
+        self.port = self.server.effective_port
+        self.url = "http://127.0.0.1:%d/" % self.port
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server():
+    servers = []
+
+    def start(app):
+        server = LiveServer(app)
+        servers.append(server)
+        return server
+    yield start
+    for server in servers:
+        server.close()

@@ -1,0 +1,164 @@
+"""The content: validated at load, in our own words, and safe to speak."""
+
+import copy
+import glob
+import json
+import os
+import re
+
+import pytest
+
+from msguide import content as content_module
+from msguide.content import MAX_ANSWER_WORDS, ContentError, word_count
+
+from conftest import ROOT, SHARED
+
+CONTENT = content_module.load()
+TOPICS = list(CONTENT.topics.values())
+WORDING = json.load(open(os.path.join(ROOT, "lambda", "msguide", "wording.json")))
+
+
+def spoken_texts():
+    """Every string the skill may speak, with where it comes from."""
+    for topic in TOPICS:
+        for field in ("answer", "more", "label"):
+            yield "%s.%s" % (topic.id, field), getattr(topic, field)
+    for name, text in CONTENT.safety_reminders.items():
+        yield "safety_reminders.%s" % name, text
+    for locale, table in WORDING.items():
+        if isinstance(table, dict):
+            for key, text in table.items():
+                yield "wording.%s.%s" % (locale, key), text
+
+
+def raw_data():
+    with open(content_module.CONTENT_FILE, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def words(text):
+    return re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("\u2019", ""))
+
+
+# ------------------------------------------------------------- validation
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda d: d["topics"][3].pop("answer"), "topic 'varies': missing field 'answer'"),
+    (lambda d: d["topics"][6].update(sources=["nobody"]), "unknown source tag 'nobody'"),
+    (lambda d: d["topics"][6].update(answer="word " * 40), "at most %d" % MAX_ANSWER_WORDS),
+    (lambda d: d["topics"][6].update(related="nowhere"), "unknown topic 'nowhere'"),
+    (lambda d: d["topics"][6].update(answer="About {thing}."), "not a template"),
+    (lambda d: d["topics"][7]["slots"][0].update(value="fatigue"), "already used"),
+    (lambda d: d["topics"][7].update(colour="red"), "unknown field(s) colour"),
+    (lambda d: d["topics"][7].update(triggers=["(unclosed"]), "not a valid pattern"),
+    (lambda d: d["topics"][7]["slots"][0].update(type="MOOD"), "unknown slot type"),
+    (lambda d: d["topics"].append(copy.deepcopy(d["topics"][0])), "duplicate id"),
+])
+def test_a_bad_edit_fails_at_load_naming_file_topic_and_field(mutate, message):
+    data = raw_data()
+    mutate(data)
+    with pytest.raises(ContentError) as caught:
+        content_module.parse(data, "topics.json")
+    assert message in str(caught.value)
+    assert str(caught.value).startswith("topics.json: ")
+
+
+def test_unreadable_files_fail_clearly(tmp_path):
+    bad = tmp_path / "topics.json"
+    bad.write_text("{not json")
+    with pytest.raises(ContentError, match="not valid JSON"):
+        content_module.load(str(bad))
+    with pytest.raises(ContentError, match="cannot read"):
+        content_module.load(str(tmp_path / "missing.json"))
+
+
+def test_every_answer_fits_one_breath():
+    for topic in TOPICS:
+        assert word_count(topic.answer) <= MAX_ANSWER_WORDS, topic.id
+
+
+# ------------------------------------------------------------- own words
+
+def seed_texts():
+    return [open(p, encoding="utf-8").read() for p in glob.glob(os.path.join(SHARED, "seed", "*"))]
+
+
+@pytest.mark.skipif(not seed_texts(), reason="../shared/seed not present")
+def test_no_spoken_text_shares_eight_words_in_a_row_with_the_seed():
+    grams = set()
+    for text in seed_texts():
+        tokens = words(text)
+        grams.update(tuple(tokens[i:i + 8]) for i in range(len(tokens) - 7))
+    for where, text in spoken_texts():
+        tokens = words(text)
+        for i in range(len(tokens) - 7):
+            assert tuple(tokens[i:i + 8]) not in grams, "%s copies the seed: %s" % (
+                where, " ".join(tokens[i:i + 8]))
+
+
+# ------------------------------------------------------------- safety
+
+HEAT_SAFE = re.compile(r"\b(is|are|it's|it is|they're|they are) (perfectly |completely |totally |usually |generally )?safe\b", re.I)
+CURE_CLAIM = re.compile(r"\b(can|will|could|may|might) (cure|reverse|slow)\b|\bis a cure\b|\bcures (ms|multiple sclerosis)\b", re.I)
+DOSE = re.compile(r"\b\d+\s*(mg|milligrams?|mcg|iu|units?|ml|pills?|tablets?)\b", re.I)
+
+
+def test_no_heat_topic_calls_anything_safe():
+    for topic in TOPICS:
+        if topic.group == "heat" or topic.safety == "heat":
+            for text in (topic.answer, topic.more, topic.label):
+                assert not HEAT_SAFE.search(text), topic.id
+
+
+def test_nothing_claims_a_cure_or_gives_a_dose():
+    for where, text in spoken_texts():
+        assert not CURE_CLAIM.search(text), where
+        assert not DOSE.search(text), where
+
+
+def test_source_tags_are_never_in_spoken_text():
+    tags = set(CONTENT.sources)
+    for where, text in spoken_texts():
+        assert not re.search(r"\[[a-z-]+\]", text), where
+        for tag in tags - {"seed"}:
+            assert not re.search(r"\b%s\b" % re.escape(tag), text), (where, tag)
+
+
+def test_every_emergency_number_is_in_the_wording():
+    numbers = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "000", "en-IN": "112"}
+    from msguide import wording
+    for locale, number in numbers.items():
+        assert wording.for_locale(locale)["emergency_number"] == number
+
+
+# ------------------------------------------------------------- coverage
+
+SECTION_GROUPS = {
+    "What massage is, and what it is not": {"general"},
+    "Symptoms that may improve": {"symptoms"},
+    "The research": {"research"},
+    "Kinds of massage and bodywork": {"techniques"},
+    "Heat and cold": {"heat"},
+    "Safety and when to ask a doctor first": {"safety"},
+    "Finding a qualified therapist": {"therapist"},
+    "Before booking: what to discuss": {"discuss"},
+    "Expectations": {"expectations"},
+    "Outside this sheet": {"scope"},
+}
+
+
+def test_every_fact_sheet_section_is_answered_by_an_intent():
+    facts = os.path.join(SHARED, "content", "facts.md")
+    if os.path.exists(facts):
+        headings = re.findall(r"^## (.+)$", open(facts, encoding="utf-8").read(), re.M)
+        assert set(headings) == set(SECTION_GROUPS), "fact sheet sections changed"
+    model = json.load(open(os.path.join(ROOT, "skill-package", "interactionModels", "custom", "en-US.json")))
+    intents = {i["name"] for i in model["interactionModel"]["languageModel"]["intents"]}
+    slot_intents = {"SYMPTOM": "SymptomIntent", "MASSAGE_TYPE": "MassageTypeIntent",
+                    "HEAT": "HeatIntent", "CONDITION": "ConditionIntent"}
+    for section, groups in SECTION_GROUPS.items():
+        reachable = [t for t in TOPICS if t.group in groups and (
+            (t.intent and t.intent in intents)
+            or any(slot_intents[s["type"]] in intents for s in t.slots)
+            or t.id.startswith("study-"))]
+        assert reachable, section
