@@ -21,16 +21,12 @@ import uuid
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import sdk_compat
-
-sdk_compat.ensure_flask_ask_sdk_importable()
-
-from ask_sdk_webservice_support.verifier import (  # noqa: E402
+from ask_sdk_webservice_support.verifier import (
     AbstractVerifier, TimestampVerifier, VerificationException)
-from flask_ask_sdk.skill_adapter import (  # noqa: E402
+from flask_ask_sdk.skill_adapter import (
     VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG, SkillAdapter)
 
-from .verifier import AlexaSignatureVerifier, SkillIdMismatch, SkillIdVerifier  # noqa: E402
+from .verifier import AlexaSignatureVerifier, SkillIdMismatch, SkillIdVerifier
 
 log = logging.getLogger("msguide.web")
 MAX_BODY_BYTES = 256 * 1024
@@ -133,6 +129,8 @@ def create_app(skill=None, skill_id=None, verify=True, trust_store=None,
             return error(400, "body is not JSON")
         if not isinstance(envelope, dict):
             return error(400, "body is not a JSON object")
+        if not isinstance(envelope.get("request"), dict):
+            return error(400, "not a valid Alexa request envelope")
         g.summary = _summary(envelope)
         try:
             return adapter.dispatch_request()

@@ -42,7 +42,7 @@ class LiveServer:
     def __init__(self, app):
         from waitress.server import create_server
         self.server = create_server(app, host="127.0.0.1", port=0, threads=8)
-        self.port = self.server.effective_port
+        self.port = int(self.server.effective_port)
         self.url = "http://127.0.0.1:%d/" % self.port
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()

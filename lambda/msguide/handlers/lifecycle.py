@@ -57,7 +57,7 @@ class ApologiseForError(AbstractExceptionHandler):
 
     def handle(self, handler_input, exception):
         log.error("handler error: %s", type(exception).__name__, exc_info=exception)
-        if not (is_request_type("LaunchRequest")(handler_input)
-                or is_request_type("IntentRequest")(handler_input)):
+        request = getattr(handler_input.request_envelope, "request", None)
+        if getattr(request, "object_type", None) not in ("LaunchRequest", "IntentRequest"):
             return handler_input.response_builder.response
         return say_prompt(handler_input, "error")

@@ -1,0 +1,173 @@
+"""The voice model: built from one source, fresh, and valid the way the ASK console checks it."""
+
+import collections
+import json
+import os
+import re
+
+import pytest
+
+from conftest import ROOT
+from msguide.content import default_content
+from msguide.handlers.answers import SLOT_INTENTS
+
+import sys
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import build_model  # noqa: E402
+
+LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"]
+REQUIRED_BUILTINS = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent",
+                     "AMAZON.FallbackIntent", "AMAZON.NavigateHomeIntent"}
+HANDLED_ELSEWHERE = {"ResearchIntent", "SearchIntent"}
+FORBIDDEN_INVOCATION_WORDS = {"alexa", "amazon", "echo", "computer", "skill", "app",
+                              "launch", "ask", "tell", "open", "load", "begin", "enable"}
+
+
+def load(locale):
+    path = os.path.join(ROOT, "skill-package", "interactionModels", "custom", locale + ".json")
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)["interactionModel"]["languageModel"]
+
+
+MODEL = load("en-US")
+INTENTS = {i["name"]: i for i in MODEL["intents"]}
+TYPES = {t["name"]: t for t in MODEL.get("types", [])}
+
+
+def test_built_files_are_fresh():
+    stale = build_model.stale_files(build_model.build_all())
+    assert not stale, "run python tools/build_model.py; stale: %s" % stale
+
+
+def test_staleness_check_notices_a_change(tmp_path):
+    models = build_model.build_all()
+    for locale, model in models.items():
+        (tmp_path / (locale + ".json")).write_text(build_model.serialize(model))
+    assert build_model.stale_files(models, str(tmp_path)) == []
+    (tmp_path / "en-GB.json").write_text("{}")
+    assert build_model.stale_files(models, str(tmp_path)) == [str(tmp_path / "en-GB.json")]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_locale_has_a_model(locale):
+    assert load(locale)["invocationName"] == MODEL["invocationName"]
+
+
+def test_invocation_name_follows_amazons_rules():
+    name = MODEL["invocationName"]
+    tokens = name.split(" ")
+    assert len(tokens) >= 2
+    for token in tokens:
+        assert re.fullmatch(r"[a-z]\.|[a-z]+('s)?", token), token
+        assert token not in FORBIDDEN_INVOCATION_WORDS
+
+
+def test_required_builtin_intents_are_present():
+    assert REQUIRED_BUILTINS <= set(INTENTS)
+
+
+def test_intent_and_slot_names_are_valid():
+    for name, intent in INTENTS.items():
+        assert re.fullmatch(r"(AMAZON\.)?[A-Za-z_]+", name), name
+        for slot in intent.get("slots", []):
+            assert re.fullmatch(r"[A-Za-z_]+", slot["name"]), slot
+
+
+def test_custom_intents_have_dozens_of_varied_samples():
+    for name, intent in INTENTS.items():
+        if name.startswith("AMAZON."):
+            continue
+        samples = intent["samples"]
+        assert len(samples) >= 20, (name, len(samples))
+        openings = {" ".join(s.split()[:2]) for s in samples}
+        assert len(openings) >= 3, (name, openings)
+
+
+def test_samples_use_only_allowed_characters_and_declared_slots():
+    for name, intent in INTENTS.items():
+        declared = {s["name"] for s in intent.get("slots", [])}
+        used = set()
+        for sample in intent["samples"]:
+            assert len(sample) <= 200, sample
+            plain = re.sub(r"\{[A-Za-z_]+\}", "", sample)
+            assert re.fullmatch(r"[a-z' .]*", plain), (name, sample)
+            assert not re.search(r"\}\{|\w\{|\}\w", sample), (name, sample)
+            slots = re.findall(r"\{([A-Za-z_]+)\}", sample)
+            assert len(slots) == len(set(slots)), sample
+            for slot in slots:
+                assert slot in declared, (name, sample, slot)
+            used.update(slots)
+        assert used == declared, (name, declared - used)
+
+
+def test_no_sample_belongs_to_two_intents_or_repeats():
+    owner = {}
+    for name, intent in INTENTS.items():
+        assert len(intent["samples"]) == len(set(intent["samples"])), name
+        for sample in intent["samples"]:
+            assert sample not in owner, "%r in %s and %s" % (sample, owner[sample], name)
+            owner[sample] = name
+
+
+def test_search_query_slots_follow_the_carrier_phrase_rule():
+    for name, intent in INTENTS.items():
+        types = {s["name"]: s["type"] for s in intent.get("slots", [])}
+        search_slots = [s for s, t in types.items() if t == "AMAZON.SearchQuery"]
+        if not search_slots:
+            continue
+        assert len(types) == 1, name           # a SearchQuery slot stands alone
+        for sample in intent["samples"]:
+            assert re.sub(r"\{[A-Za-z_]+\}", "", sample).strip(), (name, sample)
+
+
+def test_slot_types_are_declared_and_come_from_the_content():
+    content = default_content()
+    for intent in INTENTS.values():
+        for slot in intent.get("slots", []):
+            if not slot["type"].startswith("AMAZON."):
+                assert slot["type"] in TYPES, slot
+    for name, slot_type in TYPES.items():
+        ids = [v["id"] for v in slot_type["values"]]
+        assert len(ids) == len(set(ids)), name
+        phrases = collections.Counter(p.lower() for v in slot_type["values"]
+                                      for p in [v["name"]["value"]] + v["name"].get("synonyms", []))
+        assert not [p for p, n in phrases.items() if n > 1], name
+        from_content = [(v, syn) for v, syn in content.slot_values(name)]
+        assert [(v["name"]["value"], v["name"].get("synonyms", [])) for v in slot_type["values"]] == from_content
+
+
+def synonyms_of(type_name, value):
+    for entry in TYPES[type_name]["values"]:
+        if entry["name"]["value"] == value:
+            return set(entry["name"].get("synonyms", []))
+    raise AssertionError(value)
+
+
+def test_everyday_words_are_synonyms_of_the_right_values():
+    assert {"jacuzzi", "spa", "hot bath"} <= synonyms_of("HEAT", "hot tub")
+    assert {"stiffness", "spasms", "cramps"} <= synonyms_of("SYMPTOM", "spasticity")
+    assert {"tired", "exhausted"} <= synonyms_of("SYMPTOM", "fatigue")
+    assert {"flare up", "exacerbation"} <= synonyms_of("CONDITION", "relapse")
+    assert {"swelling", "oedema"} <= synonyms_of("CONDITION", "edema")
+
+
+def test_every_custom_intent_has_a_handler_and_every_content_intent_exists():
+    content = default_content()
+    handled = set(content.intent_topics) | set(SLOT_INTENTS) | HANDLED_ELSEWHERE
+    custom = {n for n in INTENTS if not n.startswith("AMAZON.")}
+    assert custom == handled
+
+
+def test_sample_pattern_expansion():
+    assert build_model.expand("(a|b) c (d |)e") == ["a c d e", "a c e", "b c d e", "b c e"]
+    assert build_model.expand("<x> y", {"x": "(p|q)"}) == ["p y", "q y"]
+    with pytest.raises(build_model.ModelSourceError):
+        build_model.expand("<nope> y", {})
+
+
+def test_a_sample_in_two_intents_is_refused_at_build():
+    source = {"invocation": "m. s. massage guide", "locales": ["en-US"],
+              "intents": {"AIntent": {"samples": ["is it (ok|fine)"]},
+                          "BIntent": {"samples": ["is it ok"]}}}
+    with pytest.raises(build_model.ModelSourceError, match="in both AIntent and BIntent"):
+        build_model.build_language_model(source, default_content())
