@@ -46,8 +46,9 @@ def test_yes_after_an_answer_gives_the_longer_answer_then_offers_a_related_topic
     assert more != first
     assert "six weeks" in more
     assert "Would you like to hear about" in more
+    assert "how strong the research is" in more
     related = speech_text(ask(handler, session, session.intent("AMAZON.YesIntent")))
-    assert "2016" in related
+    assert "larger, long-term research" in related
 
 
 def test_tell_me_more_and_repeat(handler, session):

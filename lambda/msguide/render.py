@@ -133,12 +133,12 @@ def render(say, content, locale, first_launch=True):
 
     topic = say.topic
     raw = topic.answer if say.part == "answer" else topic.more
-    if say.part == "more" and topic.safety:
-        raw = "%s %s" % (raw, content.safety_reminders[topic.safety])
+    reminder = content.safety_reminders[topic.safety] if say.part == "more" and topic.safety else ""
     offer, question = _offer_for(say, content, words)
     plain = _fill_plain(raw, words, say.thing)
-    text = " ".join(p for p in (lead, plain, question) if p)
-    ssml = _speak(escape(lead), _fill_ssml(raw, words, say.thing), escape(question))
+    text = " ".join(p for p in (lead, plain, reminder, question) if p)
+    ssml = _speak(escape(lead), _fill_ssml(raw, words, say.thing), escape(reminder),
+                  escape(question))
     if topic.emergency:
         return Spoken(ssml, text, None, words["emergency_card_title"],
                       _card_text(say, content, words, plain), None, True)

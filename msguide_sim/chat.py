@@ -1,0 +1,143 @@
+"""A text chat with the skill: type what you would say, read what it says.
+
+    python -m msguide_sim chat [--locale en-GB] [--url URL] [--json]
+    python -m msguide_sim ask "is a hot tub safe"
+    python -m msguide_sim script conversation.txt
+
+Words are mapped to intents with the project's own built voice model
+(msguide_sim.nlu), sent as real request envelopes to lambda_function.handler
+(or to a running endpoint with --url), and the reply is shown as plain text:
+speech, reprompt, card and whether the session ended. "open" or "launch"
+starts a session with a LaunchRequest; "quit" leaves the chat.
+"""
+
+import argparse
+import json
+import re
+import sys
+import urllib.error
+import urllib.request
+
+from .envelopes import SimulatedUser
+from .nlu import VoiceModel
+
+LAUNCH_WORDS = {"open", "launch", "start", "<launch>"}
+EXIT_WORDS = {"quit", "exit chat", ":q"}
+
+
+def plain(ssml):
+    return " ".join(re.sub(r"<[^>]+>", " ", ssml or "").split())
+
+
+def local_sender():
+    import importlib.util
+    from . import LAMBDA_DIR
+    import os
+    spec = importlib.util.spec_from_file_location("lambda_function",
+                                                  os.path.join(LAMBDA_DIR, "lambda_function.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return lambda envelope: module.handler(json.loads(json.dumps(envelope)), None)
+
+
+def http_sender(url, timeout=10):
+    def send(envelope):
+        data = json.dumps(envelope).encode()
+        request = urllib.request.Request(url, data=data, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as reply:
+                return json.loads(reply.read())
+        except urllib.error.HTTPError as exc:
+            return {"error": "HTTP %d" % exc.code, "body": exc.read().decode("utf-8", "replace")}
+    return send
+
+
+class Chat:
+    def __init__(self, locale="en-US", url=None, show_json=False, out=sys.stdout):
+        self.model = VoiceModel.for_locale(locale)
+        self.user = SimulatedUser(locale)
+        self.send = http_sender(url) if url else local_sender()
+        self.show_json = show_json
+        self.out = out
+
+    def say(self, text):
+        """One turn; returns the response envelope."""
+        if text.strip().lower() in LAUNCH_WORDS:
+            self.user.new_session()
+            envelope, label = self.user.launch(), "LaunchRequest"
+        else:
+            match = self.model.map(text)
+            envelope = self.user.intent(self.model, match)
+            label = "%s %s (%s)" % (match.intent, json.dumps(match.slots) if match.slots else "",
+                                    match.method)
+        response = self.send(envelope)
+        self.show(label, envelope, response)
+        if isinstance(response, dict) and "response" in response:
+            self.user.absorb(response)
+        return response
+
+    def show(self, label, envelope, response):
+        write = self.out.write
+        write("   [%s]\n" % " ".join(label.split()))
+        if self.show_json:
+            write("   request: %s\n" % json.dumps(envelope, indent=2).replace("\n", "\n   "))
+            write("   response: %s\n" % json.dumps(response, indent=2).replace("\n", "\n   "))
+        if not isinstance(response, dict) or "response" not in response:
+            write("ERROR: %s\n" % json.dumps(response))
+            return
+        body = response["response"]
+        write("Alexa: %s\n" % (plain(body.get("outputSpeech", {}).get("ssml")) or "(silence)"))
+        reprompt = body.get("reprompt", {}).get("outputSpeech", {}).get("ssml")
+        if reprompt:
+            write("   reprompt: %s\n" % plain(reprompt))
+        card = body.get("card")
+        if card:
+            write("   card: %s | %s\n" % (card.get("title", ""),
+                                          " ".join(str(card.get("content", "")).split())))
+        write("   session: %s\n" % ("ended" if body.get("shouldEndSession") else "open"))
+        self.out.flush()
+
+
+def interactive(chat, stream=sys.stdin):
+    prompt = sys.stdout.isatty()
+    while True:
+        if prompt:
+            sys.stdout.write("You: ")
+            sys.stdout.flush()
+        line = stream.readline()
+        if not line:
+            break
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.lower() in EXIT_WORDS:
+            break
+        if not prompt:
+            chat.out.write("You: %s\n" % line)
+        chat.say(line)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m msguide_sim",
+                                     description="Chat with MS Massage Guide in text.")
+    parser.add_argument("--locale", default="en-US")
+    parser.add_argument("--url", help="send requests to this endpoint instead of the Lambda handler")
+    parser.add_argument("--json", action="store_true", help="show request and response JSON")
+    sub = parser.add_subparsers(dest="mode", required=True)
+    sub.add_parser("chat", help="type lines interactively")
+    one = sub.add_parser("ask", help="one question in a new session")
+    one.add_argument("words")
+    script = sub.add_parser("script", help="replay a file of lines as one conversation")
+    script.add_argument("path")
+    args = parser.parse_args(argv)
+    chat = Chat(locale=args.locale, url=args.url, show_json=args.json)
+    if args.mode == "ask":
+        chat.out.write("You: %s\n" % args.words)
+        chat.say(args.words)
+    elif args.mode == "script":
+        with open(args.path, encoding="utf-8") as handle:
+            interactive(chat, handle)
+    else:
+        interactive(chat)
+    return 0
