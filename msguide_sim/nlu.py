@@ -136,11 +136,14 @@ class VoiceModel:
         if self._spotter is not None:
             spotted = [(m.group(0), self._owners[m.group(0)]) for m in self._spotter.finditer(said)]
             template = self._spotter.sub(PLACEHOLDER, said)
+        spotted_types = {t for _phrase, owners in spotted for t in owners}
         best, best_key = None, None
         for sample in self.samples:
             score = fuzz.token_sort_ratio(template, sample.template, processor=None)
-            if best_key is None or (score, sample.literal) > best_key:
-                best_key, best = (score, sample.literal), sample
+            fits = len(spotted_types & set(sample.slots.values()))   # slot types that fit the words
+            key = (score, fits, sample.literal)
+            if best_key is None or key > best_key:
+                best_key, best = key, sample
         slots, used = {}, set()
         intent = best.intent
         types = self.slot_types.get(intent, {})

@@ -1,0 +1,57 @@
+"""The ASK CLI layout: manifest, resources and the Lambda entry point agree."""
+
+import json
+import os
+import re
+
+from conftest import ROOT
+from msguide_sim.nlu import VoiceModel
+
+LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"]
+
+
+def load(*parts):
+    with open(os.path.join(ROOT, *parts), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def test_ask_resources_point_at_real_folders_and_handler():
+    resources = load("ask-resources.json")["profiles"]["default"]
+    assert os.path.isdir(os.path.join(ROOT, resources["skillMetadata"]["src"]))
+    code = os.path.join(ROOT, resources["code"]["default"]["src"])
+    assert os.path.isfile(os.path.join(code, "lambda_function.py"))
+    assert os.path.isfile(os.path.join(code, "requirements.txt"))
+    handler = resources["skillInfrastructure"]["userConfig"]["handler"]
+    assert handler == "lambda_function.handler"
+
+
+def test_manifest_covers_five_locales_with_publishing_and_privacy_fields():
+    manifest = load("skill-package", "skill.json")["manifest"]
+    publishing = manifest["publishingInformation"]
+    assert sorted(publishing["locales"]) == sorted(LOCALES)
+    assert publishing["category"] == "HEALTH_AND_FITNESS"
+    for locale in LOCALES:
+        entry = publishing["locales"][locale]
+        assert entry["name"] and len(entry["summary"]) <= 160 and entry["description"]
+        assert 1 <= len(entry["examplePhrases"]) <= 3
+        assert manifest["privacyAndCompliance"]["locales"][locale]["privacyPolicyUrl"].startswith("https://")
+    privacy = manifest["privacyAndCompliance"]
+    for field in ("allowsPurchases", "usesPersonalInfo", "isChildDirected", "isExportCompliant", "containsAds"):
+        assert isinstance(privacy[field], bool)
+
+
+def test_example_phrases_exist_in_the_model():
+    manifest = load("skill-package", "skill.json")["manifest"]
+    for locale in LOCALES:
+        model = VoiceModel.for_locale(locale)
+        for phrase in manifest["publishingInformation"]["locales"][locale]["examplePhrases"]:
+            text = phrase.lower().rstrip(".")
+            opened = re.fullmatch(r"alexa, (open|launch|start) (.+)", text)
+            if opened:
+                assert opened.group(2) == model.invocation
+                continue
+            asked = re.fullmatch(r"alexa, (ask|tell) %s,? (.+)" % re.escape(model.invocation), text)
+            assert asked, phrase
+            match = model.map(asked.group(2))
+            assert match.method == "exact", phrase
+            assert match.intent not in ("SearchIntent", "AMAZON.FallbackIntent"), phrase
