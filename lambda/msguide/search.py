@@ -22,7 +22,7 @@ from .content import default_content
 GENERIC_WORDS = (
     "massage", "massages", "ms", "multiple", "sclerosis", "help", "helps",
     "good", "therapy", "therapist", "therapists", "get", "okay", "ok", "can",
-    "people", "person", "know", "tell", "want", "like", "still", "really",
+    "people", "person", "know", "want", "like", "still", "really", "be",
     "thing", "things", "go", "going", "use", "need", "make", "way", "about",
     "weather", "today", "day", "time",
 )
@@ -124,6 +124,15 @@ class TopicSearch:
             return gated
         ranked = self.rank(text, limit=1)
         return ranked[0][0] if ranked else None
+
+    @staticmethod
+    def thing_in(topic, text):
+        """The longest of the topic's slot phrases found in the words, if any:
+        what a template answer should name ("numb", "a steam room")."""
+        said = " %s " % normalize(text)
+        phrases = [p for s in topic.slots for p in [s["value"]] + list(s.get("synonyms", []))]
+        found = [p for p in phrases if " %s " % p in said]
+        return max(found, key=len) if found else None
 
 
 _CACHE = {}

@@ -107,7 +107,9 @@ class AnswerFreeFormQuestion(AbstractRequestHandler):
 
     def handle(self, handler_input):
         _value, words = resolved_slot(handler_input, "query")
-        topic = default_search().find(words) if words else None
+        search = default_search()
+        topic = search.find(words) if words else None
         if topic is None:
             return say_prompt(handler_input, "unknown")
-        return say_topic(handler_input, topic)
+        thing = search.thing_in(topic, words) if topic.template else None
+        return say_topic(handler_input, topic, thing=thing)
