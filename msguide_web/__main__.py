@@ -7,7 +7,9 @@ can also come from the environment:
     --port        MSGUIDE_PORT       default 8080
     --skill-id    MSGUIDE_SKILL_ID   default none (any skill id accepted)
     --threads     MSGUIDE_THREADS    default 8
-    --no-verify   MSGUIDE_VERIFY=0   local testing only: accept unsigned requests
+    --local-testing  MSGUIDE_VERIFY=0  local testing only: accept unsigned requests
+    --record DIR  MSGUIDE_RECORD_DIR  save received envelopes (ids redacted) for
+                                      replay as tests; loopback hosts only
 """
 
 import argparse
@@ -27,7 +29,22 @@ def parse_args(argv=None, environ=None):
     parser.add_argument("--local-testing", "--no-verify", dest="no_verify", action="store_true",
                         default=env.get("MSGUIDE_VERIFY", "1").strip().lower() in ("0", "false", "no", "off"),
                         help="accept unsigned requests (local testing only)")
-    return parser.parse_args(argv)
+    parser.add_argument("--record", metavar="DIR", default=env.get("MSGUIDE_RECORD_DIR") or None,
+                        help="save received envelopes for replay (development only)")
+    args = parser.parse_args(argv)
+    if args.record and not is_loopback(args.host):
+        parser.error("--record is for development only: use a loopback --host")
+    return args
+
+
+def is_loopback(host):
+    import ipaddress
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def main(argv=None):
@@ -36,7 +53,7 @@ def main(argv=None):
     from waitress import serve
 
     from .app import create_app
-    app = create_app(skill_id=args.skill_id, verify=not args.no_verify)
+    app = create_app(skill_id=args.skill_id, verify=not args.no_verify, record_dir=args.record)
     logging.getLogger("msguide.web").info(
         "serving on http://%s:%d/ (verification %s)", args.host, args.port,
         "OFF" if args.no_verify else "on")

@@ -73,8 +73,8 @@ def _summary(envelope):
 
 
 def create_app(skill=None, skill_id=None, verify=True, trust_store=None,
-               fetcher=None, max_body=MAX_BODY_BYTES):
-    """Build the Flask app. `verify=False` is for local testing only."""
+               fetcher=None, max_body=MAX_BODY_BYTES, record_dir=None):
+    """Build the Flask app. `verify=False` and `record_dir` are for local testing only."""
     if skill is None:
         from msguide.skill import build_skill
         skill = build_skill()
@@ -100,6 +100,11 @@ def create_app(skill=None, skill_id=None, verify=True, trust_store=None,
     adapter = SkillAdapter(skill=skill, skill_id=skill_id or LOCAL_SKILL_ID,
                            verifiers=[_Recorded(v) for v in verifiers], app=app)
     app.extensions["msguide"] = {"verify": verify, "skill_id": skill_id}
+    recorder = None
+    if record_dir:
+        from .recorder import Recorder
+        recorder = Recorder(record_dir)
+        log.warning("RECORDING requests (ids redacted) into %s: development only", record_dir)
 
     @app.before_request
     def start_clock():
@@ -133,8 +138,11 @@ def create_app(skill=None, skill_id=None, verify=True, trust_store=None,
             return error(400, "not a valid Alexa request envelope")
         g.summary = _summary(envelope)
         try:
-            return adapter.dispatch_request()
-        except HTTPException as exc:
+            response = adapter.dispatch_request()
+            if recorder is not None:
+                recorder.save(envelope, response.get_json())
+            return response
+        except HTTPException:
             refusal = g.get("refusal")
             if isinstance(refusal, SkillIdMismatch):
                 return error(403, str(refusal))
