@@ -10,10 +10,14 @@ Two steps, both over the content:
 A result counts only when the words matched something more specific than the
 vocabulary every topic shares ("massage", "MS", "help"...), so off-topic
 questions get an honest "I don't know" instead of a random answer.
-The index is built on first use, once per process.
+The index is built on first use, once per process. Lunr's Porter stemmer is
+one shared object with per-call state, so every use of Lunr (building and
+searching) holds one lock: concurrent requests on a threaded server would
+otherwise corrupt each other's stems.
 """
 
 import re
+import threading
 
 from .content import default_content
 
@@ -48,6 +52,7 @@ class TopicSearch:
         self.content = content
         self._index = None
         self._generic = None
+        self._lock = threading.Lock()
         self._triggers = [(re.compile(p), topic)
                           for topic in content.triggered for p in topic.triggers]
 
@@ -78,6 +83,8 @@ class TopicSearch:
         builder.search_pipeline.add(stemmer)
         documents = []
         for topic in self.content.topics.values():
+            if topic.triggers:          # reached through the gate only
+                continue
             phrases = [p for s in topic.slots
                        for p in [s["value"]] + list(s.get("synonyms", []))]
             documents.append({
@@ -97,21 +104,22 @@ class TopicSearch:
         said = normalize(text)
         if not said:
             return []
-        if self._index is None:
-            self._build()
         # Lunr's query syntax treats : ^ ~ * + - specially; normalize() left
         # only letters, digits and apostrophes, so the words are plain terms.
-        try:
-            results = self._index.search(terms(said))
-        except Exception:   # lunr raises on queries it cannot parse
-            return []
+        with self._lock:
+            if self._index is None:
+                self._build()
+            try:
+                results = self._index.search(terms(said))
+            except Exception:   # lunr raises on queries it cannot parse
+                return []
         ranked = []
         for result in results:
             matched = set(result["match_data"].metadata)
             if not matched - self._generic:
                 continue
             topic = self.content.get(result["ref"])
-            if topic is not None and not topic.emergency:
+            if topic is not None:
                 ranked.append((topic, result["score"], matched))
             if len(ranked) >= limit:
                 break

@@ -1,0 +1,39 @@
+"""Serve the skill with verification ON, trusting a local test CA (bench only).
+
+    python bench/signed_server.py --port P --root root.pem --chain chain.pem
+
+The certificate fetch is answered from --chain for any allowed URL: this is
+the network boundary faked, exactly as in tests/test_web.py.
+"""
+
+import argparse
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--root", required=True)
+    parser.add_argument("--chain", required=True)
+    parser.add_argument("--skill-id")
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    import logging
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    from cryptography import x509
+    from cryptography.x509.verification import Store
+    from waitress import serve
+
+    from msguide_web.app import create_app
+    store = Store(x509.load_pem_x509_certificates(open(args.root, "rb").read()))
+    chain = open(args.chain, "rb").read()
+    app = create_app(skill_id=args.skill_id, verify=True, trust_store=store, fetcher=lambda url: chain)
+    serve(app, host="127.0.0.1", port=args.port, threads=args.threads, _quiet=True)
+
+
+if __name__ == "__main__":
+    main()
