@@ -6,13 +6,12 @@ instead of an exception, so nothing the caller sends can crash the function.
 """
 
 import json
-import logging
 
 from ask_sdk_model import RequestEnvelope
 
+from msguide.logs import logger
 from msguide.skill import build_skill
 
-log = logging.getLogger("msguide")
 SKILL = build_skill()
 
 MALFORMED_RESPONSE = {
@@ -36,7 +35,7 @@ def handler(event, context=None):
         if envelope.request is None:
             raise ValueError("envelope has no request")
     except Exception as exc:
-        log.warning("malformed request: %s", type(exc).__name__)
+        logger().warning("malformed request: %s", type(exc).__name__)
         return dict(MALFORMED_RESPONSE)
     response = SKILL.invoke(request_envelope=envelope, context=context)
     return SKILL.serializer.serialize(response)

@@ -50,6 +50,9 @@ def is_loopback(host):
 def main(argv=None):
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # waitress warns "Task queue depth is N" for every request queued behind
+    # busy threads: under steady load that is one line per request, not a signal.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     from waitress import serve
 
     from .app import create_app

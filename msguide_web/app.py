@@ -113,12 +113,15 @@ def create_app(skill=None, skill_id=None, verify=True, trust_store=None,
 
     @app.after_request
     def log_request(response):
-        if request.path != "/health":
-            fields = {"request_id": "", "request_type": "", "intent": ""}
-            fields.update(g.get("summary") or {})
-            fields["status"] = response.status_code
-            fields["latency_ms"] = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)
-            log.info(json.dumps(fields, sort_keys=True))
+        if request.path != "/health" and log.isEnabledFor(logging.INFO):
+            summary = g.get("summary") or {}
+            started = g.get("started", time.perf_counter())
+            log.info(json.dumps({
+                "request_id": summary.get("request_id", ""),
+                "request_type": summary.get("request_type", ""),
+                "intent": summary.get("intent", ""),
+                "status": response.status_code,
+                "latency_ms": round((time.perf_counter() - started) * 1000, 1)}))
         return response
 
     @app.route("/health", methods=["GET"])

@@ -6,8 +6,6 @@ speech, the reprompt, the card and the offer that "yes" will accept.
 """
 
 import re
-from xml.sax.saxutils import escape
-
 from . import wording
 
 TOPIC_PARTS = ("answer", "more")
@@ -45,6 +43,11 @@ class Spoken:
         self.card_text = card_text
         self.offer = offer
         self.end_session = end_session
+
+
+def escape(text):
+    """Escape text for SSML (xml.sax.saxutils would pull in urllib at start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _fill_plain(text, words, thing):

@@ -1,12 +1,10 @@
 """Build the Alexa response for a Say, and keep the session state in step."""
 
-from xml.sax.saxutils import escape
-
 from ask_sdk_core.utils import get_locale
 from ask_sdk_model.ui import SimpleCard
 
 from .content import default_content
-from .render import Say, render
+from .render import Say, escape, render
 from .state import read_state
 from .wording import for_locale
 

@@ -1,14 +1,11 @@
 """Requests that are not questions: session end, errors, events."""
 
-import logging
-
 from ask_sdk_core.dispatch_components import (AbstractExceptionHandler,
                                               AbstractRequestHandler)
 from ask_sdk_core.utils import is_request_type
 
+from ..logs import logger
 from ..respond import say_prompt
-
-log = logging.getLogger("msguide")
 
 
 class EndSession(AbstractRequestHandler):
@@ -22,7 +19,7 @@ class EndSession(AbstractRequestHandler):
         reason = getattr(getattr(request, "reason", None), "value", None)
         if reason == "ERROR":
             error = getattr(request, "error", None)
-            log.warning("session ended with error: %s",
+            logger().warning("session ended with error: %s",
                         getattr(getattr(error, "object_type", None), "value", error))
         return handler_input.response_builder.response
 
@@ -35,7 +32,7 @@ class LogSkillError(AbstractRequestHandler):
 
     def handle(self, handler_input):
         error = getattr(handler_input.request_envelope.request, "error", None)
-        log.warning("Alexa reported an exception: %s", getattr(error, "message", error))
+        logger().warning("Alexa reported an exception: %s", getattr(error, "message", error))
         return handler_input.response_builder.response
 
 
@@ -56,7 +53,7 @@ class ApologiseForError(AbstractExceptionHandler):
         return True
 
     def handle(self, handler_input, exception):
-        log.error("handler error: %s", type(exception).__name__, exc_info=exception)
+        logger().error("handler error: %s", type(exception).__name__, exc_info=exception)
         request = getattr(handler_input.request_envelope, "request", None)
         if getattr(request, "object_type", None) not in ("LaunchRequest", "IntentRequest"):
             return handler_input.response_builder.response

@@ -1,0 +1,238 @@
+"""MS Massage Guide against a bare ask-sdk-core hello world, in one interleaved run.
+
+    .venv/bin/python bench/benchmark.py [--cold-runs 15] [--warm 300] [--http-requests 1500]
+                                        [--json bench/results.json]
+
+Measures, for the skill ("target") and bench/baseline ("baseline"):
+  cold   fresh Python processes: import of lambda_function plus the first
+         answered LaunchRequest (median of --cold-runs, target and baseline
+         alternating)
+  warm   per-request time over a realistic mix of envelopes, in-process
+         through `handler` (median and p95)
+  memory peak resident set size of the cold+warm process (median)
+  http   requests per second of the endpoint under waitress at concurrency
+         16, both served by flask-ask-sdk's SkillAdapter (median of rounds)
+It prints ratios target/baseline against the targets and writes JSON.
+"""
+
+import time
+
+_STARTED = time.perf_counter()
+
+import argparse  # noqa: E402
+import http.client  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import socket  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SKILLS = {
+    "target": os.path.join(ROOT, "lambda"),
+    "baseline": os.path.join(ROOT, "bench", "baseline"),
+}
+TARGETS = {"cold": 1.15, "warm": 1.3, "http": 0.8}
+
+
+def mix(kind):
+    """A realistic list of request envelopes for one skill."""
+    sys.path.insert(0, ROOT)
+    from msguide_sim.envelopes import SimulatedUser
+    from msguide_sim.nlu import Match
+    user = SimulatedUser()
+
+    class Model:   # the slots each intent declares, enough to build envelopes
+        slot_types = {"SymptomIntent": {"symptom": "SYMPTOM"}, "HeatIntent": {"heat": "HEAT"},
+                      "SearchIntent": {"query": "AMAZON.SearchQuery"}}
+
+        @staticmethod
+        def resolve(intent, slot, spoken):
+            return {"fatigue": ("fatigue", "FATIGUE"), "hot tub": ("hot tub", "HOT_TUB")}.get(spoken)
+
+    def intent(name, **slots):
+        return user.intent(Model, Match(name, slots, "exact", 100))
+
+    if kind == "target":
+        return [user.launch(), intent("SymptomIntent", symptom="fatigue"),
+                intent("HeatIntent", heat="hot tub"),
+                intent("SearchIntent", query="my legs are so stiff would massage help"),
+                intent("AMAZON.YesIntent"), intent("AMAZON.HelpIntent"),
+                intent("FindTherapistIntent"), user.session_ended()]
+    return [user.launch(), intent("HelloWorldIntent"), intent("AMAZON.HelpIntent"),
+            intent("HelloWorldIntent"), intent("AMAZON.StopIntent"), user.session_ended()]
+
+
+# ------------------------------------------------------------------ worker
+
+def worker(kind, warm):
+    """Runs in a fresh process: cold start, warm requests, peak memory."""
+    envelopes = mix(kind)
+    launch = json.loads(json.dumps(envelopes[0]))
+    begin = time.perf_counter()
+    sys.path.insert(0, SKILLS[kind])
+    import lambda_function
+    response = lambda_function.handler(launch, None)
+    cold = time.perf_counter() - begin
+    assert response["response"]["outputSpeech"], response
+    times = []
+    for i in range(warm):
+        envelope = json.loads(json.dumps(envelopes[i % len(envelopes)]))
+        started = time.perf_counter()
+        lambda_function.handler(envelope, None)
+        times.append(time.perf_counter() - started)
+    import resource
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"cold": cold, "warm": times, "peak_kib": peak_kib}))
+
+
+def run_worker(kind, warm):
+    out = subprocess.run([sys.executable, __file__, "--worker", kind, "--warm", str(warm)],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------ http
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(kind, port):
+    if kind == "target":
+        command = [sys.executable, "-m", "msguide_web", "--local-testing", "--port", str(port)]
+    else:
+        command = [sys.executable, os.path.join(ROOT, "bench", "baseline", "serve.py"), "--port", str(port)]
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            if time.time() > deadline:
+                server.kill()
+                raise SystemExit("%s server did not start" % kind)
+            time.sleep(0.1)
+
+
+def http_rate(kind, requests, concurrency=16):
+    port = free_port()
+    server = start_server(kind, port)
+    bodies = [json.dumps(e).encode() for e in mix(kind)]
+    counter, lock, errors = iter(range(requests)), threading.Lock(), []
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while True:
+            with lock:
+                index = next(counter, None)
+            if index is None:
+                return
+            conn.request("POST", "/", body=bodies[index % len(bodies)],
+                         headers={"Content-Type": "application/json"})
+            reply = conn.getresponse()
+            reply.read()
+            if reply.status != 200:
+                errors.append(reply.status)
+
+    try:
+        threads = [threading.Thread(target=client) for _ in range(concurrency)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - began
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    if errors:
+        raise SystemExit("%s: %d HTTP errors" % (kind, len(errors)))
+    return requests / elapsed
+
+
+# ------------------------------------------------------------------ report
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--worker", choices=sorted(SKILLS))
+    parser.add_argument("--warm", type=int, default=300)
+    parser.add_argument("--cold-runs", type=int, default=15)
+    parser.add_argument("--http-requests", type=int, default=1500)
+    parser.add_argument("--http-rounds", type=int, default=3)
+    parser.add_argument("--json", default=os.path.join(ROOT, "bench", "results.json"))
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args.worker, args.warm)
+
+    # Both skills start from compiled bytecode, as a Lambda package built by
+    # tools/package_lambda.py does (Lambda's file system is read-only, so
+    # bytecode that is not shipped is recompiled on every cold start).
+    import compileall
+    for folder in SKILLS.values():
+        compileall.compile_dir(folder, quiet=1)
+    runs = {kind: [] for kind in SKILLS}
+    for _ in range(args.cold_runs):
+        for kind in SKILLS:                       # interleaved
+            runs[kind].append(run_worker(kind, args.warm))
+    rates = {kind: [] for kind in SKILLS}
+    for _ in range(args.http_rounds):
+        for kind in SKILLS:
+            rates[kind].append(http_rate(kind, args.http_requests))
+
+    summary = {}
+    for kind in SKILLS:
+        warm = [t for run in runs[kind] for t in run["warm"]]
+        summary[kind] = {
+            "cold_ms": round(statistics.median(r["cold"] for r in runs[kind]) * 1000, 1),
+            "warm_median_ms": round(statistics.median(warm) * 1000, 3),
+            "warm_p95_ms": round(percentile(warm, 0.95) * 1000, 3),
+            "peak_rss_mib": round(statistics.median(r["peak_kib"] for r in runs[kind]) / 1024, 1),
+            "http_rps": round(statistics.median(rates[kind]), 1),
+        }
+    t, b = summary["target"], summary["baseline"]
+    ratios = {
+        "cold": round(t["cold_ms"] / b["cold_ms"], 3),
+        "warm": round(t["warm_median_ms"] / b["warm_median_ms"], 3),
+        "warm_p95": round(t["warm_p95_ms"] / b["warm_p95_ms"], 3),
+        "memory": round(t["peak_rss_mib"] / b["peak_rss_mib"], 3),
+        "http": round(t["http_rps"] / b["http_rps"], 3),
+    }
+    verdict = {
+        "cold": ratios["cold"] <= TARGETS["cold"],
+        "warm": ratios["warm"] <= TARGETS["warm"],
+        "http": ratios["http"] >= TARGETS["http"],
+    }
+    result = {"date": time.strftime("%Y-%m-%d"), "machine": {
+        "platform": platform.platform(), "python": platform.python_version(),
+        "cpus": os.cpu_count()}, "settings": vars(args), "summary": summary,
+        "ratios": ratios, "targets": TARGETS, "met": verdict}
+    print("%-9s %9s %12s %10s %9s %9s" % ("", "cold ms", "warm med ms", "warm p95", "RSS MiB", "HTTP r/s"))
+    for kind in SKILLS:
+        s = summary[kind]
+        print("%-9s %9.1f %12.3f %10.3f %9.1f %9.1f" % (kind, s["cold_ms"], s["warm_median_ms"],
+                                                       s["warm_p95_ms"], s["peak_rss_mib"], s["http_rps"]))
+    print("ratios target/baseline: cold %.2f (<= %.2f %s), warm %.2f (<= %.2f %s), "
+          "warm p95 %.2f, memory %.2f, http %.2f (>= %.2f %s)" % (
+              ratios["cold"], TARGETS["cold"], "ok" if verdict["cold"] else "MISSED",
+              ratios["warm"], TARGETS["warm"], "ok" if verdict["warm"] else "MISSED",
+              ratios["warm_p95"], ratios["memory"],
+              ratios["http"], TARGETS["http"], "ok" if verdict["http"] else "MISSED"))
+    with open(args.json, "w") as handle:
+        json.dump(result, handle, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
