@@ -1,0 +1,61 @@
+"""The Lambda zip: small, complete, and answering on its own."""
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from alexa import Session
+from conftest import ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import package_lambda  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build") / "lambda.zip"
+    size = package_lambda.build(str(out))
+    return out, size
+
+
+def test_zip_is_at_most_5_mb_and_holds_only_what_lambda_needs(package):
+    out, size = package
+    assert size <= 5 * 1024 * 1024
+    names = zipfile.ZipFile(out).namelist()
+    tops = {n.split("/")[0] for n in names}
+    assert {"lambda_function.py", "msguide", "ask_sdk_core", "ask_sdk_model", "lunr"} <= tops
+    for unwanted in ("flask", "flask_ask_sdk", "werkzeug", "waitress", "msguide_web", "msguide_sim",
+                     "pytest", "yaml", "cryptography", "tests", "tools"):
+        assert unwanted not in tops, unwanted
+    assert "msguide/content/topics.json" in names
+    assert any(n.startswith("msguide/__pycache__/") and n.endswith(".pyc") for n in names)
+
+
+def test_unpacked_zip_answers_in_a_fresh_interpreter_with_nothing_else(package, tmp_path):
+    out, _size = package
+    folder = tmp_path / "function"
+    folder.mkdir()
+    zipfile.ZipFile(out).extractall(folder)
+    session = Session()
+    requests = [session.launch(), session.intent("HeatIntent", heat=("sauna", "sauna")),
+                session.intent("SearchIntent", query="my legs are so stiff")]
+    script = (
+        "import json, sys\n"
+        "sys.path[:] = [%r] + [p for p in sys.path if 'site-packages' not in p and p]\n"
+        "import lambda_function\n"
+        "for body in json.loads(sys.stdin.read()):\n"
+        "    print(json.dumps(lambda_function.handler(body, None)))\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n" % str(folder))
+    result = subprocess.run([sys.executable, "-I", "-S", "-c", script], input=json.dumps(requests),
+                            capture_output=True, text=True, cwd=str(tmp_path), timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    replies = [json.loads(line) for line in lines[:3]]
+    assert "Welcome" in replies[0]["response"]["outputSpeech"]["ssml"]
+    assert "sauna" in replies[1]["response"]["outputSpeech"]["ssml"]
+    assert "spasticity" in replies[2]["response"]["outputSpeech"]["ssml"]
+    assert "flask" not in json.loads(lines[3])

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Build the AWS Lambda deployment zip: only what the function needs.
+
+    python tools/package_lambda.py [--out build/lambda.zip] [--platform manylinux2014_aarch64]
+
+Contents: lambda_function.py, the msguide package (code, content, wording)
+and lambda/requirements.txt installed for the Lambda runtime (Python 3.11,
+ARM by default), compiled to bytecode so a cold start does not recompile
+(Lambda's file system is read-only). Nothing else: no Flask, no web door, no
+test or build tools. The zip must stay under MAX_ZIP_BYTES.
+"""
+
+import argparse
+import json
+import os
+import py_compile
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LAMBDA_DIR = os.path.join(ROOT, "lambda")
+MAX_ZIP_BYTES = 5 * 1024 * 1024
+RUNTIME_PYTHON = "3.11"
+SKIP_DIRS = {"__pycache__", "tests", "test"}
+SKIP_SUFFIXES = (".pyc", ".pyo")
+# Packages that must never be in the function (they belong to the web door or tooling).
+FORBIDDEN = ("flask", "werkzeug", "waitress", "pytest", "yaml", "cryptography", "flask_ask_sdk")
+
+
+def install_requirements(target, platform):
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+               "--no-compile", "--target", target, "-r", os.path.join(LAMBDA_DIR, "requirements.txt")]
+    if platform:
+        command += ["--platform", platform, "--implementation", "cp",
+                    "--python-version", RUNTIME_PYTHON, "--only-binary=:all:"]
+    subprocess.run(command, check=True)
+
+
+def copy_skill(target):
+    shutil.copy2(os.path.join(LAMBDA_DIR, "lambda_function.py"), target)
+    shutil.copytree(os.path.join(LAMBDA_DIR, "msguide"), os.path.join(target, "msguide"),
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+
+
+def prune(target):
+    for folder, dirs, files in os.walk(target, topdown=True):
+        dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
+        for name in files:
+            if name.endswith(SKIP_SUFFIXES):
+                os.remove(os.path.join(folder, name))
+
+
+# Run inside the staged package (isolated interpreter, nothing else on the
+# path): answer a typical mix of requests, then list the files it loaded.
+WARM_UP = r"""
+import json, sys
+sys.path.insert(0, ".")
+import lambda_function
+
+def envelope(request):
+    app = {"applicationId": "amzn1.ask.skill.build"}
+    user = {"userId": "amzn1.ask.account.build"}
+    request.update(requestId="build", timestamp="2026-01-01T00:00:00Z", locale="en-US")
+    return {"version": "1.0", "request": request,
+            "session": {"new": True, "sessionId": "s", "application": app, "user": user, "attributes": {}},
+            "context": {"System": {"application": app, "user": user, "device": {"deviceId": "d"}}}}
+
+def intent(name, **slots):
+    return envelope({"type": "IntentRequest", "intent": {"name": name, "slots": {
+        k: {"name": k, "value": v} for k, v in slots.items()}}})
+
+for body in [envelope({"type": "LaunchRequest"}), intent("SymptomIntent", symptom="fatigue"),
+             intent("SearchIntent", query="my legs are stiff"), intent("AMAZON.YesIntent"),
+             intent("AMAZON.HelpIntent"), envelope({"type": "SessionEndedRequest", "reason": "USER_INITIATED"})]:
+    assert "response" in lambda_function.handler(body, None)
+print(json.dumps(sorted(m.__file__ for m in list(sys.modules.values())
+                        if (getattr(m, "__file__", None) or "").startswith(sys.path[0]))))
+"""
+
+
+def hot_modules(target):
+    """Source files a cold start and a typical request mix actually load."""
+    out = subprocess.run([sys.executable, "-I", "-S", "-c", WARM_UP.replace('sys.path.insert(0, ".")',
+                          "sys.path.insert(0, %r)" % target)],
+                         cwd=target, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def compile_bytecode(target):
+    """Ship bytecode for the modules requests load (the cold-start path), not
+    for all ~900 modules: that would push the zip past 5 MB for files that a
+    skill request never imports. Bytecode is per Python version, so only a
+    3.11 build ships it."""
+    if "%d.%d" % sys.version_info[:2] != RUNTIME_PYTHON:
+        print("note: building with Python %d.%d, so no bytecode is shipped for %s"
+              % (sys.version_info[0], sys.version_info[1], RUNTIME_PYTHON))
+        return 0
+    files = [f for f in hot_modules(target) if f.endswith(".py")]
+    for path in files:
+        py_compile.compile(path, doraise=True)
+    return len(files)
+
+
+def write_zip(source, out):
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for folder, dirs, files in os.walk(source):
+            dirs.sort()
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                archive.write(path, os.path.relpath(path, source))
+
+
+def build(out, platform="manylinux2014_aarch64"):
+    staging = tempfile.mkdtemp(prefix="msguide-lambda-")
+    try:
+        install_requirements(staging, platform)
+        prune(staging)
+        copy_skill(staging)
+        compile_bytecode(staging)
+        present = [p for p in FORBIDDEN if os.path.exists(os.path.join(staging, p))]
+        if present:
+            raise SystemExit("refusing to package: %s" % ", ".join(present))
+        write_zip(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    size = os.path.getsize(out)
+    if size > MAX_ZIP_BYTES:
+        raise SystemExit("%s is %d bytes, over the %d limit" % (out, size, MAX_ZIP_BYTES))
+    return size
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=os.path.join(ROOT, "build", "lambda.zip"))
+    parser.add_argument("--platform", default="manylinux2014_aarch64",
+                        help="pip platform tag for compiled wheels ('' for this machine)")
+    args = parser.parse_args(argv)
+    size = build(args.out, args.platform)
+    print("wrote %s (%.2f MB)" % (os.path.relpath(args.out, ROOT), size / 1e6))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
