@@ -14,9 +14,12 @@ def now_iso(offset_seconds=0):
 class Session:
     """One user talking to the skill; carries session attributes between turns."""
 
-    def __init__(self, locale="en-US", skill_id=SKILL_ID):
+    def __init__(self, locale="en-US", skill_id=SKILL_ID, api=None, reminders_permission=None):
         self.locale = locale
         self.skill_id = skill_id
+        self.api_endpoint = api.url if api else "https://api.amazonalexa.com"
+        self.api_token = "fake-api-access-token" if api else "test-token"
+        self.reminders_permission = reminders_permission     # None, "GRANTED" or "DENIED"
         self.user_id = "amzn1.ask.account.TEST" + uuid.uuid4().hex.upper()
         self.device_id = "amzn1.ask.device.TEST" + uuid.uuid4().hex.upper()
         self.session_id = "amzn1.echo-api.session." + str(uuid.uuid4())
@@ -26,6 +29,9 @@ class Session:
     def envelope(self, request):
         application = {"applicationId": self.skill_id}
         user = {"userId": self.user_id}
+        if self.reminders_permission:
+            user = dict(user, permissions={"scopes": {
+                "alexa::alerts:reminders:skill:readwrite": {"status": self.reminders_permission}}})
         body = {
             "version": "1.0",
             "session": {"new": self.new, "sessionId": self.session_id,
@@ -34,8 +40,8 @@ class Session:
             "context": {"System": {
                 "application": application, "user": user,
                 "device": {"deviceId": self.device_id, "supportedInterfaces": {}},
-                "apiEndpoint": "https://api.amazonalexa.com",
-                "apiAccessToken": "test-token"}},
+                "apiEndpoint": self.api_endpoint,
+                "apiAccessToken": self.api_token}},
             "request": request,
         }
         self.new = False
@@ -73,6 +79,20 @@ class Session:
             built[slot] = entry
         return self.envelope(self.base("IntentRequest", intent={
             "name": name, "confirmationStatus": "NONE", "slots": built}))
+
+    def permission_answer(self, status):
+        """Connections.Response after our AskFor directive."""
+        return self.envelope(self.base("Connections.Response", name="AskFor",
+                                       status={"code": "200", "message": "OK"},
+                                       payload={"permissionScope": "alexa::alerts:reminders:skill:readwrite",
+                                                "status": status},
+                                       token="msguide-reminder"))
+
+    def skill_disabled(self):
+        body = self.envelope(self.base("AlexaSkillEvent.SkillDisabled",
+                                       body={"userInformationPersistenceStatus": "NOT_PERSISTED"}))
+        del body["session"]
+        return body
 
     def session_ended(self, reason="USER_INITIATED"):
         return self.envelope(self.base("SessionEndedRequest", reason=reason))

@@ -2,6 +2,7 @@ import importlib.util
 import os
 import socket
 import sys
+import tempfile
 import threading
 
 import pytest
@@ -13,6 +14,10 @@ for path in (LAMBDA_DIR, ROOT, os.path.dirname(os.path.abspath(__file__))):
     if path not in sys.path:
         sys.path.insert(0, path)
 
+# The skill's memory (SQLite, the embedded default) goes to a file of this run's own.
+os.environ["MSGUIDE_PERSISTENCE"] = "sqlite"
+os.environ["MSGUIDE_DB"] = os.path.join(tempfile.mkdtemp(prefix="msguide-tests-"), "memory.sqlite3")
+
 
 @pytest.fixture(scope="session")
 def handler():
@@ -22,6 +27,14 @@ def handler():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.handler
+
+
+@pytest.fixture
+def fake_api():
+    from fake_alexa_api import FakeAlexaApi
+    api = FakeAlexaApi()
+    yield api
+    api.close()
 
 
 @pytest.fixture

@@ -113,8 +113,19 @@ def build_language_model(source, content):
     return {
         "invocationName": source["invocation"],
         "intents": intents,
-        "types": slot_types(content, source.get("content_slot_types") or []),
+        "types": slot_types(content, source.get("content_slot_types") or [])
+        + authored_types(source.get("types") or {}),
     }
+
+
+def authored_types(types):
+    """Slot types written in model.yaml: {TYPE: {value: [synonyms]}}."""
+    built = []
+    for name, values in types.items():
+        entries = [{"id": slot_id(value), "name": {"value": value, "synonyms": list(synonyms or [])}}
+                   for value, synonyms in values.items()]
+        built.append({"name": name, "values": entries})
+    return built
 
 
 def build_all(source=None, content=None):

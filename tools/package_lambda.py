@@ -26,6 +26,10 @@ MAX_ZIP_BYTES = 5 * 1024 * 1024
 RUNTIME_PYTHON = "3.11"
 SKIP_DIRS = {"__pycache__", "tests", "test"}
 SKIP_SUFFIXES = (".pyc", ".pyo")
+# boto3 and its dependencies come with Lambda's Python runtime (the DynamoDB
+# adapter imports it only when MSGUIDE_PERSISTENCE=dynamodb); shipping them
+# would add ~15 MB for nothing.
+PROVIDED_BY_RUNTIME = ("boto3", "botocore", "s3transfer", "jmespath")
 # Packages that must never be in the function (they belong to the web door or tooling).
 FORBIDDEN = ("flask", "werkzeug", "waitress", "pytest", "yaml", "cryptography", "flask_ask_sdk")
 
@@ -46,6 +50,9 @@ def copy_skill(target):
 
 
 def prune(target):
+    for name in os.listdir(target):
+        if name.split("-")[0].lower() in PROVIDED_BY_RUNTIME:
+            shutil.rmtree(os.path.join(target, name), ignore_errors=True)
     for folder, dirs, files in os.walk(target, topdown=True):
         dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
         for name in files:

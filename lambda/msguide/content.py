@@ -16,12 +16,14 @@ CONTENT_FILE = os.path.join(os.path.dirname(__file__), "content", "topics.json")
 MAX_ANSWER_WORDS = 35
 MAX_MORE_WORDS = 70
 SLOT_TYPES = ("SYMPTOM", "MASSAGE_TYPE", "HEAT", "CONDITION")
+REMINDER_TYPE = "REMINDER_TASK"
+_REMINDER_FIELDS = ("task", "synonyms", "say", "text")
 PLACEHOLDERS = ("thing", "emergency_number")
 
 _REQUIRED = {"id": str, "group": str, "title": str, "label": str,
              "answer": str, "more": str, "sources": list}
 _OPTIONAL = {"intent": str, "related": str, "research": str, "slots": list, "keywords": list,
-             "safety": str, "reminder": str, "template": bool,
+             "safety": str, "reminder": dict, "template": bool,
              "triggers": list, "emergency": bool}
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _SLOT_TEXT = re.compile(r"^[a-z][a-z' ]*[a-z]$")
@@ -64,6 +66,8 @@ class Content:
             for slot in topic.slots:
                 self.slot_topics[(slot["type"], slot["value"])] = topic
         self.triggered = [t for t in topics if t.triggers]
+        # reminder task value -> topic that suggests it
+        self.reminder_topics = {t.reminder["task"]: t for t in topics if t.reminder}
         # intent name -> the topic that answers it outright
         self.intent_topics = {t.intent: t for t in topics if t.intent}
 
@@ -75,6 +79,9 @@ class Content:
 
     def slot_values(self, slot_type):
         """[(value, synonyms)] for one slot type, in content order."""
+        if slot_type == REMINDER_TYPE:
+            return [(t.reminder["task"], list(t.reminder["synonyms"]))
+                    for t in self.topics.values() if t.reminder]
         return [(s["value"], list(s.get("synonyms", [])))
                 for t in self.topics.values() for s in t.slots
                 if s["type"] == slot_type]
@@ -141,6 +148,24 @@ def _check_slots(path, where, entry, seen_values):
             seen_values[key] = entry["id"]
 
 
+def _check_reminder(path, where, entry, seen_values):
+    reminder = entry.get("reminder")
+    if reminder is None:
+        return
+    for field in _REMINDER_FIELDS:
+        if field not in reminder:
+            _fail(path, where, "reminder: missing field %r" % field)
+    for phrase in [reminder["task"]] + list(reminder["synonyms"]):
+        if not isinstance(phrase, str) or not _SLOT_TEXT.match(phrase):
+            _fail(path, where, "reminder phrase %r must be lowercase words" % (phrase,))
+        if (REMINDER_TYPE, phrase) in seen_values:
+            _fail(path, where, "reminder phrase %r is already used by %s"
+                  % (phrase, seen_values[(REMINDER_TYPE, phrase)]))
+        seen_values[(REMINDER_TYPE, phrase)] = entry["id"]
+    if word_count(reminder["text"]) > MAX_ANSWER_WORDS:
+        _fail(path, where, "reminder: field 'text' is too long to speak")
+
+
 def _check_triggers(path, where, entry):
     for pattern in entry.get("triggers", []):
         try:
@@ -185,6 +210,7 @@ def parse(data, path="<content>"):
             _fail(path, where, "unknown safety reminder %r" % entry["safety"])
         _check_text(path, where, entry)
         _check_slots(path, where, entry, seen_values)
+        _check_reminder(path, where, entry, seen_values)
         _check_triggers(path, where, entry)
         topics.append(Topic(entry))
     for topic in topics:

@@ -9,23 +9,25 @@ import re
 from . import wording
 
 TOPIC_PARTS = ("answer", "more")
-PROMPTS = ("launch", "help", "fallback", "unknown", "anything_else",
-           "what_next", "nothing_to_repeat", "error")
+PROMPTS = ("launch", "welcome_back", "help", "fallback", "unknown", "anything_else",
+           "what_next", "nothing_to_repeat", "error", "notice")
 _PLACEHOLDER = re.compile(r"\{(thing|emergency_number)\}")
 
 
 class Say:
     """What to say: a part of a topic, or one of the named prompts."""
 
-    __slots__ = ("topic", "part", "thing", "prompt", "lead")
+    __slots__ = ("topic", "part", "thing", "prompt", "lead", "text", "resume")
 
     def __init__(self, topic=None, part="answer", thing=None, prompt=None,
-                 lead=None):
+                 lead=None, text=None, resume=None):
         self.topic = topic          # Topic or None
         self.part = part            # "answer" | "more"
         self.thing = thing          # spoken slot value for template topics
         self.prompt = prompt        # name from PROMPTS when topic is None
         self.lead = lead            # wording key said first ("ok")
+        self.text = text            # plain text of a "notice" prompt
+        self.resume = resume        # Topic offered by the "welcome_back" prompt
 
 
 class Spoken:
@@ -77,7 +79,12 @@ def _speak(*parts):
     return "<speak>%s</speak>" % " ".join(p for p in parts if p)
 
 
-def _prompt_text(name, words, first_launch=True):
+def _prompt_text(name, words, first_launch=True, say=None):
+    if name == "welcome_back":
+        body = "%s %s" % (words["welcome_back"], words["disclaimer_short"])
+        return body, words["pick_up"].format(label=say.resume.label)
+    if name == "notice":
+        return say.text, words["anything_else"]
     if name == "launch":
         extra = words["disclaimer"] if first_launch else words["disclaimer_short"]
         return "%s %s" % (words["welcome"], extra), words["what_next"]
@@ -104,6 +111,9 @@ def _offer_for(say, content, words):
     if say.part == "answer":
         return ({"kind": "more", "topic": topic.id},
                 words["offer_more"].format(label=topic.label))
+    if topic.reminder:
+        return ({"kind": "reminder", "task": topic.reminder["task"]},
+                words["offer_reminder"].format(say=topic.reminder["say"]))
     related = content.get(topic.related) if topic.related else None
     if related is not None:
         return ({"kind": "topic", "topic": related.id},
@@ -128,8 +138,12 @@ def render(say, content, locale, first_launch=True):
     words = wording.for_locale(locale)
     lead = words[say.lead] if say.lead else ""
     if say.topic is None:
-        body, question = _prompt_text(say.prompt, words, first_launch)
-        offer = {"kind": "anything_else"} if say.prompt == "anything_else" else None
+        body, question = _prompt_text(say.prompt, words, first_launch, say)
+        offer = None
+        if say.prompt in ("anything_else", "notice"):
+            offer = {"kind": "anything_else"}
+        elif say.prompt == "welcome_back":
+            offer = {"kind": "topic", "topic": say.resume.id}
         text = " ".join(p for p in (lead, body, question) if p)
         return Spoken(_speak(escape(text)), text, _speak(escape(question)),
                       words["skill_name"], text, offer, False)

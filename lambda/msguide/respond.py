@@ -4,6 +4,7 @@ from ask_sdk_core.utils import get_locale
 from ask_sdk_model.ui import SimpleCard
 
 from .content import default_content
+from .memory import memory
 from .render import Say, escape, render
 from .state import read_state
 from .wording import for_locale
@@ -27,14 +28,25 @@ def request_locale(handler_input):
 
 def reply(handler_input, say):
     """Speak `say`, remember it for repeat/more/yes, and return the Response."""
-    spoken = render(say, content(), request_locale(handler_input))
+    remembered = memory(handler_input)
+    first_launch = True
+    if say.prompt == "launch":
+        first_launch = not remembered.get("disclaimer_heard")
+        remembered.set("disclaimer_heard", True)
+    spoken = render(say, content(), request_locale(handler_input), first_launch)
     state = current_state(handler_input)
     if say.topic is not None:
         state.last = {"topic": say.topic.id, "part": say.part}
         if say.thing:
             state.last["thing"] = say.thing
+        if say.topic.group != "scope":
+            remembered.set("last_topic", say.topic.id)
     elif say.prompt not in ("nothing_to_repeat", "error"):
         state.last = {"prompt": say.prompt}
+        if say.prompt == "welcome_back":
+            state.last["topic"] = say.resume.id
+        elif say.prompt == "notice":
+            state.last["text"] = say.text
     state.offer = spoken.offer
     handler_input.attributes_manager.session_attributes = state.to_attributes()
 
@@ -54,6 +66,14 @@ def say_topic(handler_input, topic, part="answer", thing=None, lead=None):
 
 def say_prompt(handler_input, name, lead=None):
     return reply(handler_input, Say(prompt=name, lead=lead))
+
+
+def say_notice(handler_input, text, card=None):
+    """A one-off spoken message (e.g. a reminder confirmation), then "anything else?"."""
+    response = reply(handler_input, Say(prompt="notice", text=text))
+    if card is not None:
+        response.card = card
+    return response
 
 
 def goodbye(handler_input):

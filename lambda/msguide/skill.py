@@ -1,15 +1,26 @@
 """The one skill object both doors (Lambda and the web endpoint) serve."""
 
-from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_core.skill_builder import CustomSkillBuilder
 
+from .alexa_api import StdlibApiClient
 from .content import default_content
-from .handlers import exception_handlers, request_handlers
+from .handlers import exception_handlers, request_handlers, response_interceptors
+from .persistence import from_environment
 
 
-def build_skill():
-    """Validate the content and assemble a CustomSkill."""
+def build_skill(persistence_adapter="from environment", api_client=None):
+    """Validate the content and assemble a CustomSkill.
+
+    The persistence adapter defaults to the one the environment configures
+    (msguide.persistence); pass None for a skill that remembers nothing.
+    """
     default_content()          # fail at start-up, not mid-conversation
-    builder = SkillBuilder()
+    if persistence_adapter == "from environment":
+        persistence_adapter = from_environment()
+    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter,
+                                 api_client=api_client or StdlibApiClient())
+    for interceptor in response_interceptors():
+        builder.add_global_response_interceptor(interceptor)
     for handler in request_handlers():
         builder.add_request_handler(handler)
     for handler in exception_handlers():

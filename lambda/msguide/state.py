@@ -7,7 +7,10 @@ unknown topic, oversized text) is dropped rather than trusted.
 Stored shape (all optional):
     {"last":  {"topic": "<id>", "part": "answer"|"more", "thing": "<words>"}
               or {"prompt": "<name>"},
-     "offer": {"kind": "more"|"topic", "topic": "<id>"} or {"kind": "anything_else"}}
+     "offer": {"kind": "more"|"topic", "topic": "<id>"}, {"kind": "reminder", "task": "<task>"}
+              or {"kind": "anything_else"}}
+A "last" prompt may also carry "topic" (welcome_back's resume offer) or
+"text" (a notice such as a reminder confirmation, re-said by "repeat").
 """
 
 import re
@@ -15,6 +18,7 @@ import re
 from .render import PROMPTS, TOPIC_PARTS
 
 _THING = re.compile(r"^[a-z0-9' ]{1,60}$")
+_NOTICE = re.compile(r"^[A-Za-z0-9 ,.;:'?!()-]{1,400}$")
 
 
 class State:
@@ -46,7 +50,18 @@ def _read_last(raw, content):
     if not isinstance(raw, dict):
         return None
     if "prompt" in raw:
-        return {"prompt": raw["prompt"]} if raw["prompt"] in PROMPTS else None
+        if raw["prompt"] not in PROMPTS:
+            return None
+        last = {"prompt": raw["prompt"]}
+        if raw["prompt"] == "welcome_back":
+            if not (isinstance(raw.get("topic"), str) and content.get(raw["topic"])):
+                return None
+            last["topic"] = raw["topic"]
+        if raw["prompt"] == "notice":
+            if not (isinstance(raw.get("text"), str) and _NOTICE.match(raw["text"])):
+                return None
+            last["text"] = raw["text"]
+        return last
     topic = raw.get("topic")
     if not isinstance(topic, str) or content.get(topic) is None:
         return None
@@ -64,6 +79,9 @@ def _read_offer(raw, content):
     kind = raw.get("kind")
     if kind == "anything_else":
         return {"kind": kind}
+    if kind == "reminder":
+        from .reminders_model import known_task
+        return {"kind": kind, "task": raw["task"]} if known_task(raw.get("task")) else None
     topic = raw.get("topic")
     if kind in ("more", "topic") and isinstance(topic, str) and content.get(topic):
         return {"kind": kind, "topic": topic}

@@ -10,7 +10,8 @@ from .conversation import (CloseSkill, GiveHelp, GiveMore, HandleFallback,
                            HandleNo, HandleYes, LaunchSkill, RepeatLast,
                            StartOver)
 from .lifecycle import (AcknowledgeEvent, ApologiseForError, EndSession,
-                        LogSkillError)
+                        ForgetDisabledUser, LogSkillError, SaveMemory)
+from .reminders import AnswerPermissionRequest, CancelReminder, ListReminders, SetReminder
 
 
 def request_handlers():
@@ -20,6 +21,10 @@ def request_handlers():
         AnswerSlotQuestion(),
         AnswerResearchQuestion(),
         AnswerFreeFormQuestion(),
+        SetReminder(),
+        ListReminders(),
+        CancelReminder(),
+        AnswerPermissionRequest(),
         GiveHelp(),
         HandleYes(),
         HandleNo(),
@@ -30,8 +35,13 @@ def request_handlers():
         HandleFallback(),
         EndSession(),
         LogSkillError(),
+        ForgetDisabledUser(),
         AcknowledgeEvent(),
     ]
+
+
+def response_interceptors():
+    return [SaveMemory()]
 
 
 def exception_handlers():

@@ -3,7 +3,9 @@
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.utils import is_intent_name, is_request_type
 
-from ..respond import content, current_state, goodbye, say_prompt, say_topic
+from ..memory import memory
+from ..render import Say
+from ..respond import content, current_state, goodbye, reply, say_prompt, say_topic
 
 
 def _any_intent(handler_input, *names):
@@ -16,7 +18,8 @@ def _say_last(handler_input, last, lead=None):
         return say_topic(handler_input, content().get(last["topic"]),
                          part=last["part"], thing=last.get("thing"), lead=lead)
     if last and "prompt" in last:
-        return say_prompt(handler_input, last["prompt"], lead=lead)
+        return reply(handler_input, Say(prompt=last["prompt"], lead=lead, text=last.get("text"),
+                                        resume=content().get(last.get("topic", ""))))
     return say_prompt(handler_input, "nothing_to_repeat")
 
 
@@ -25,6 +28,10 @@ class LaunchSkill(AbstractRequestHandler):
         return is_request_type("LaunchRequest")(handler_input)
 
     def handle(self, handler_input):
+        remembered = memory(handler_input)
+        last_topic = content().get(remembered.get("last_topic", ""))
+        if remembered.get("disclaimer_heard") and last_topic is not None:
+            return reply(handler_input, Say(prompt="welcome_back", resume=last_topic))
         return say_prompt(handler_input, "launch")
 
 
@@ -52,6 +59,10 @@ class HandleYes(AbstractRequestHandler):
                              part="more", thing=thing)
         if offer.get("kind") == "topic":
             return say_topic(handler_input, content().get(offer["topic"]))
+        if offer.get("kind") == "reminder":
+            from .reminders import set_reminder
+            from ..reminders_model import Plan
+            return set_reminder(handler_input, Plan(offer["task"]))
         return say_prompt(handler_input, "what_next", lead="ok")
 
 

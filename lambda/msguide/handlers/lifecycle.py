@@ -1,7 +1,8 @@
 """Requests that are not questions: session end, errors, events."""
 
 from ask_sdk_core.dispatch_components import (AbstractExceptionHandler,
-                                              AbstractRequestHandler)
+                                              AbstractRequestHandler,
+                                              AbstractResponseInterceptor)
 from ask_sdk_core.utils import is_request_type
 
 from ..logs import logger
@@ -34,6 +35,31 @@ class LogSkillError(AbstractRequestHandler):
         error = getattr(handler_input.request_envelope.request, "error", None)
         logger().warning("Alexa reported an exception: %s", getattr(error, "message", error))
         return handler_input.response_builder.response
+
+
+class ForgetDisabledUser(AbstractRequestHandler):
+    """AlexaSkillEvent.SkillDisabled: the user removed the skill; delete their data."""
+
+    def can_handle(self, handler_input):
+        return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
+
+    def handle(self, handler_input):
+        from ..memory import memory
+        memory(handler_input).forget()
+        return handler_input.response_builder.response
+
+
+class SaveMemory(AbstractResponseInterceptor):
+    """After every request, write what the user's memory gained (if anything)."""
+
+    def process(self, handler_input, response):
+        remembered = handler_input.attributes_manager.request_attributes.get("memory")
+        if remembered is None:
+            return
+        try:
+            remembered.save()
+        except Exception as exc:          # the answer stands; the memory waits
+            logger().error("could not save memory: %s", type(exc).__name__)
 
 
 class AcknowledgeEvent(AbstractRequestHandler):

@@ -1,0 +1,101 @@
+"""What the skill remembers about a user between sessions, validated on read.
+
+Stored shape (persistent attributes, all optional):
+    {"v": 1,
+     "disclaimer_heard": true,           # full disclaimer said once
+     "last_topic": "<topic id>",         # for "last time we talked about..."
+     "pending_reminder": {...},          # held while the user is asked for consent
+     "reminders": [{"token": "...", "task": "<task value>"}]}   # ours, for cancel
+
+Nothing else is kept: no utterances, no names, no device ids. Memory is read
+at most once per request and written only when something changed.
+"""
+
+import re
+
+VERSION = 1
+_TOKEN = re.compile(r"^[A-Za-z0-9._:/+=-]{1,200}$")
+MAX_REMINDERS = 20
+
+
+class Memory:
+    """A request's view of the user's memory; `changed` says whether to save."""
+
+    def __init__(self, handler_input):
+        self._input = handler_input
+        self._data = None
+        self.changed = False
+
+    @property
+    def available(self):
+        return self._input.attributes_manager._persistence_adapter is not None
+
+    def _load(self):
+        if self._data is None:
+            raw = {}
+            if self.available:
+                try:
+                    raw = self._input.attributes_manager.persistent_attributes
+                except Exception:           # storage down: behave as a first visit
+                    raw = {}
+            self._data = clean(raw)
+        return self._data
+
+    def get(self, key, default=None):
+        return self._load().get(key, default)
+
+    def set(self, key, value):
+        data = self._load()
+        if value is None:
+            if key in data:
+                del data[key]
+                self.changed = True
+        elif data.get(key) != value:
+            data[key] = value
+            self.changed = True
+
+    def save(self):
+        if not (self.changed and self.available):
+            return
+        data = dict(self._load(), v=VERSION)
+        self._input.attributes_manager.persistent_attributes = data
+        self._input.attributes_manager.save_persistent_attributes()
+        self.changed = False
+
+    def forget(self):
+        if self.available:
+            self._input.attributes_manager.delete_persistent_attributes()
+        self._data, self.changed = {}, False
+
+
+def clean(raw):
+    """Keep only well-formed fields of a stored record."""
+    from .content import default_content
+    from .reminders_model import clean_pending, known_task
+    if not isinstance(raw, dict):
+        return {}
+    data = {}
+    if raw.get("disclaimer_heard") is True:
+        data["disclaimer_heard"] = True
+    topic = raw.get("last_topic")
+    if isinstance(topic, str) and default_content().get(topic) is not None:
+        data["last_topic"] = topic
+    pending = clean_pending(raw.get("pending_reminder"))
+    if pending:
+        data["pending_reminder"] = pending
+    reminders = []
+    for entry in raw.get("reminders") or []:
+        if (isinstance(entry, dict) and isinstance(entry.get("token"), str)
+                and _TOKEN.match(entry["token"]) and known_task(entry.get("task"))):
+            reminders.append({"token": entry["token"], "task": entry["task"]})
+    if reminders:
+        data["reminders"] = reminders[-MAX_REMINDERS:]
+    return data
+
+
+def memory(handler_input):
+    """The Memory for this request (one per request, created on first use)."""
+    attributes = handler_input.attributes_manager.request_attributes
+    if "memory" not in attributes:
+        attributes["memory"] = Memory(handler_input)
+    return attributes["memory"]

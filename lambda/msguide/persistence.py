@@ -1,0 +1,165 @@
+"""Where the skill remembers its users: the SDK's persistence-adapter interface.
+
+Chosen by configuration (environment variables):
+
+    MSGUIDE_PERSISTENCE=sqlite    (default) an SQLite file, standard library only,
+                                  at MSGUIDE_DB (default: msguide-memory.sqlite3
+                                  in the system temp folder)
+    MSGUIDE_PERSISTENCE=dynamodb  the SDK's DynamoDB adapter, table MSGUIDE_TABLE
+                                  (what infrastructure/ sets on Lambda)
+    MSGUIDE_PERSISTENCE=none      remember nothing between sessions
+
+Records are keyed by the Alexa user id, hashed (SHA-256) before it is stored;
+the value is the small validated memory of msguide.memory, nothing else.
+"""
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+import time
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.exceptions import PersistenceException
+
+DEFAULT_DB = os.path.join(tempfile.gettempdir(), "msguide-memory.sqlite3")
+# Records expire after a year without use (DynamoDB's TTL attribute; SQLite
+# prunes on write), so an abandoned user's memory does not live forever.
+RETENTION_SECONDS = 365 * 24 * 3600
+
+
+def user_key(request_envelope):
+    """The storage key for a request's user: a hash of the Alexa user id."""
+    try:
+        user_id = request_envelope.context.system.user.user_id
+    except AttributeError:
+        user_id = None
+    if not user_id:
+        raise PersistenceException("request has no user id")
+    return hashlib.sha256(user_id.encode("utf-8")).hexdigest()
+
+
+class SQLiteAdapter(AbstractPersistenceAdapter):
+    """One row per user in an SQLite file; safe across threads and processes.
+
+    Each call opens its own connection (sqlite3 connections are not shared
+    between threads) and writes in one transaction; WAL mode lets readers
+    proceed while a writer commits, and busy_timeout makes a second writer
+    wait rather than fail.
+    """
+
+    def __init__(self, path=DEFAULT_DB):
+        self.path = path
+        self._ready = False
+        self._lock = threading.Lock()
+
+    def _connect(self):
+        import sqlite3
+        connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        connection.execute("PRAGMA busy_timeout = 10000")
+        if not self._ready:
+            with self._lock:
+                if not self._ready:
+                    folder = os.path.dirname(os.path.abspath(self.path))
+                    os.makedirs(folder, exist_ok=True)
+                    connection.execute("PRAGMA journal_mode = WAL")
+                    connection.execute(
+                        "CREATE TABLE IF NOT EXISTS memory ("
+                        " id TEXT PRIMARY KEY, data TEXT NOT NULL, expires REAL NOT NULL)")
+                    self._ready = True
+        return connection
+
+    def get_attributes(self, request_envelope):
+        key = user_key(request_envelope)
+        connection = self._connect()
+        try:
+            row = connection.execute("SELECT data FROM memory WHERE id = ? AND expires > ?",
+                                     (key, time.time())).fetchone()
+        finally:
+            connection.close()
+        if not row:
+            return {}
+        try:
+            data = json.loads(row[0])
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def save_attributes(self, request_envelope, attributes):
+        key = user_key(request_envelope)
+        data = json.dumps(attributes, separators=(",", ":"), sort_keys=True)
+        connection = self._connect()
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute(
+                "INSERT INTO memory (id, data, expires) VALUES (?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET data = excluded.data, expires = excluded.expires",
+                (key, data, time.time() + RETENTION_SECONDS))
+            connection.execute("DELETE FROM memory WHERE expires <= ?", (time.time(),))
+            connection.execute("COMMIT")
+        except Exception:
+            connection.execute("ROLLBACK")
+            raise
+        finally:
+            connection.close()
+
+    def delete_attributes(self, request_envelope):
+        key = user_key(request_envelope)
+        connection = self._connect()
+        try:
+            connection.execute("DELETE FROM memory WHERE id = ?", (key,))
+        finally:
+            connection.close()
+
+
+def hashed_user_keygen(request_envelope):
+    """Partition key generator for the SDK's DynamoDB adapter."""
+    return user_key(request_envelope)
+
+
+class ExpiringDynamoDbAdapter(AbstractPersistenceAdapter):
+    """The SDK's DynamoDbAdapter, with a `ttl` attribute added on save."""
+
+    def __init__(self, table_name, dynamodb_resource=None):
+        from ask_sdk_dynamodb.adapter import DynamoDbAdapter
+        kwargs = {"table_name": table_name, "partition_keygen": hashed_user_keygen,
+                  "create_table": False}
+        if dynamodb_resource is not None:
+            kwargs["dynamodb_resource"] = dynamodb_resource
+        self.inner = DynamoDbAdapter(**kwargs)
+        self.table_name = table_name
+        self._resource = self.inner.dynamodb
+
+    def get_attributes(self, request_envelope):
+        return self.inner.get_attributes(request_envelope)
+
+    def save_attributes(self, request_envelope, attributes):
+        self.inner.save_attributes(request_envelope, attributes)
+        # TTL lives beside the SDK's "attributes" column, where DynamoDB reads it.
+        try:
+            self._resource.Table(self.table_name).update_item(
+                Key={"id": hashed_user_keygen(request_envelope)},
+                UpdateExpression="SET #t = :t", ExpressionAttributeNames={"#t": "ttl"},
+                ExpressionAttributeValues={":t": int(time.time() + RETENTION_SECONDS)})
+        except Exception as exc:
+            raise PersistenceException("could not set ttl: %s" % type(exc).__name__)
+
+    def delete_attributes(self, request_envelope):
+        self.inner.delete_attributes(request_envelope)
+
+
+def from_environment(environ=None):
+    """The adapter the configuration asks for, or None for no memory."""
+    env = os.environ if environ is None else environ
+    kind = env.get("MSGUIDE_PERSISTENCE", "sqlite").strip().lower()
+    if kind in ("none", "off", ""):
+        return None
+    if kind == "sqlite":
+        return SQLiteAdapter(env.get("MSGUIDE_DB") or DEFAULT_DB)
+    if kind == "dynamodb":
+        table = env.get("MSGUIDE_TABLE")
+        if not table:
+            raise ValueError("MSGUIDE_PERSISTENCE=dynamodb needs MSGUIDE_TABLE")
+        return ExpiringDynamoDbAdapter(table)
+    raise ValueError("MSGUIDE_PERSISTENCE must be sqlite, dynamodb or none, not %r" % kind)

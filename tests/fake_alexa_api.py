@@ -1,0 +1,135 @@
+"""A local stand-in for the Alexa Reminders and Settings APIs, on 127.0.0.1.
+
+Its address goes into the envelope's apiEndpoint, so the skill's real client
+code (the SDK's service clients over msguide.alexa_api) talks HTTP to it. It
+checks the bearer token and validates reminder bodies against the documented
+schema, and can be told to answer create calls with any status, or to stall.
+"""
+
+import datetime
+import json
+import re
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+TOKEN = "fake-api-access-token"
+DAY_CODES = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
+LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?$")
+
+
+def schema_problems(body):
+    """Reasons a create-reminder body breaks the Reminders API schema."""
+    problems = []
+    if not isinstance(body, dict):
+        return ["body is not an object"]
+    try:
+        datetime.datetime.fromisoformat(str(body.get("requestTime")))
+    except ValueError:
+        problems.append("requestTime is not an ISO date-time")
+    trigger = body.get("trigger") or {}
+    if trigger.get("type") not in ("SCHEDULED_ABSOLUTE", "SCHEDULED_RELATIVE"):
+        problems.append("trigger.type")
+    if trigger.get("type") == "SCHEDULED_ABSOLUTE":
+        if not LOCAL_TIME.match(str(trigger.get("scheduledTime", ""))):
+            problems.append("trigger.scheduledTime must be local time without offset")
+        if not re.match(r"^[A-Za-z_]+(/[A-Za-z_+-]+)*$", str(trigger.get("timeZoneId", ""))):
+            problems.append("trigger.timeZoneId")
+    recurrence = trigger.get("recurrence")
+    if recurrence is not None:
+        if recurrence.get("freq") not in ("WEEKLY", "DAILY"):
+            problems.append("recurrence.freq")
+        if not set(recurrence.get("byDay") or []) <= DAY_CODES:
+            problems.append("recurrence.byDay")
+    content = (((body.get("alertInfo") or {}).get("spokenInfo") or {}).get("content")) or []
+    if not content or not all(isinstance(c, dict) and c.get("locale") and c.get("text") for c in content):
+        problems.append("alertInfo.spokenInfo.content")
+    if (body.get("pushNotification") or {}).get("status") not in ("ENABLED", "DISABLED"):
+        problems.append("pushNotification.status")
+    return problems
+
+
+class FakeAlexaApi:
+    def __init__(self, time_zone="America/Los_Angeles"):
+        self.time_zone = time_zone
+        self.create_status = 201          # or 400, 401, 403, 429, 500, "timeout"
+        self.granted = True               # has the user granted the reminders permission?
+        self.reminders = {}               # token -> body
+        self.calls = []                   # (method, path, authorization)
+        self.lock = threading.Lock()
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _send(self, status, payload=None):
+                data = b"" if payload is None else json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _authorised(self):
+                with api.lock:
+                    api.calls.append((self.command, self.path, self.headers.get("Authorization")))
+                if self.headers.get("Authorization") != "Bearer " + TOKEN:
+                    self._send(401, {"code": "UNAUTHORIZED", "message": "bad token"})
+                    return False
+                return True
+
+            def do_GET(self):
+                if not self._authorised():
+                    return
+                if re.fullmatch(r"/v2/devices/[^/]+/settings/System\.timeZone", self.path):
+                    return self._send(200, api.time_zone)
+                if self.path == "/v1/alerts/reminders":
+                    alerts = [{"alertToken": t, "status": "ON", "version": "1",
+                               "trigger": b["trigger"], "alertInfo": b["alertInfo"],
+                               "pushNotification": b["pushNotification"]}
+                              for t, b in api.reminders.items()]
+                    return self._send(200, {"totalCount": str(len(alerts)), "alerts": alerts})
+                self._send(404, {"code": "NOT_FOUND", "message": self.path})
+
+            def do_DELETE(self):
+                if not self._authorised():
+                    return
+                token = self.path.rsplit("/", 1)[-1]
+                with api.lock:
+                    found = api.reminders.pop(token, None)
+                self._send(200 if found else 404, None if found else {"code": "NOT_FOUND", "message": token})
+
+            def do_POST(self):
+                if not self._authorised():
+                    return
+                if self.path != "/v1/alerts/reminders":
+                    return self._send(404, {"code": "NOT_FOUND", "message": self.path})
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"null")
+                if not api.granted:
+                    return self._send(401, {"code": "UNAUTHORIZED", "message": "no permission"})
+                problems = schema_problems(body)
+                if problems:
+                    return self._send(400, {"code": "INVALID_REQUEST", "message": "; ".join(problems)})
+                status = api.create_status
+                if status == "timeout":
+                    time.sleep(4)
+                    status = 201
+                if status != 201:
+                    return self._send(status, {"code": "ERROR", "message": "status %s" % status})
+                token = str(uuid.uuid4())
+                with api.lock:
+                    api.reminders[token] = body
+                now = datetime.datetime.utcnow().isoformat(timespec="seconds")
+                self._send(201, {"alertToken": token, "createdTime": now, "updatedTime": now,
+                                 "status": "ON", "version": "1", "href": "/v1/alerts/reminders/" + token})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
