@@ -130,11 +130,21 @@ def test_skill_disabled_deletes_the_users_data(skill_with_file):
     user = Session()
     user.absorb(send(user.launch()))
     user.absorb(send(user.intent("CureIntent")))
+    send(user.session_ended())                     # the last topic is kept when the session ends
     key_request = envelope_for(user.user_id)
     assert adapter.get_attributes(key_request)["last_topic"] == "cure"
     response = send(user.skill_disabled())
     assert "outputSpeech" not in response["response"]
     assert adapter.get_attributes(key_request) == {}
+
+
+def test_stop_keeps_the_last_topic_too(skill_with_file):
+    send, adapter = skill_with_file
+    user = Session()
+    user.absorb(send(user.intent("HeatIntent", heat=("sauna", "sauna"))))
+    assert adapter.get_attributes(envelope_for(user.user_id)) == {}     # nothing written per answer
+    user.absorb(send(user.intent("AMAZON.StopIntent")))
+    assert adapter.get_attributes(envelope_for(user.user_id))["last_topic"] == "heat-other"
 
 
 def test_garbage_in_the_store_is_ignored_not_trusted(skill_with_file):

@@ -13,17 +13,15 @@ Records are keyed by the Alexa user id, hashed (SHA-256) before it is stored;
 the value is the small validated memory of msguide.memory, nothing else.
 """
 
-import hashlib
 import json
 import os
-import tempfile
 import threading
 import time
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
-DEFAULT_DB = os.path.join(tempfile.gettempdir(), "msguide-memory.sqlite3")
+DEFAULT_DB_NAME = "msguide-memory.sqlite3"     # in the system temp folder
 # Records expire after a year without use (DynamoDB's TTL attribute; SQLite
 # prunes on write), so an abandoned user's memory does not live forever.
 RETENTION_SECONDS = 365 * 24 * 3600
@@ -37,6 +35,7 @@ def user_key(request_envelope):
         user_id = None
     if not user_id:
         raise PersistenceException("request has no user id")
+    import hashlib           # here, not at import: it loads OpenSSL (~2 ms of cold start)
     return hashlib.sha256(user_id.encode("utf-8")).hexdigest()
 
 
@@ -49,24 +48,30 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
     wait rather than fail.
     """
 
-    def __init__(self, path=DEFAULT_DB):
+    def __init__(self, path):
         self.path = path
         self._ready = False
         self._lock = threading.Lock()
 
     def _connect(self):
         import sqlite3
+        if not self._ready:
+            os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         connection.execute("PRAGMA busy_timeout = 10000")
+        # WAL with synchronous=NORMAL: commits are atomic and the file never
+        # corrupts; a power cut may lose the very last write (a "last topic").
+        connection.execute("PRAGMA synchronous = NORMAL")
         if not self._ready:
             with self._lock:
                 if not self._ready:
-                    folder = os.path.dirname(os.path.abspath(self.path))
-                    os.makedirs(folder, exist_ok=True)
-                    connection.execute("PRAGMA journal_mode = WAL")
-                    connection.execute(
-                        "CREATE TABLE IF NOT EXISTS memory ("
-                        " id TEXT PRIMARY KEY, data TEXT NOT NULL, expires REAL NOT NULL)")
+                    exists = connection.execute(
+                        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'memory'").fetchone()
+                    if not exists:       # WAL mode is kept in the file: set it once, with the table
+                        connection.execute("PRAGMA journal_mode = WAL")
+                        connection.execute(
+                            "CREATE TABLE IF NOT EXISTS memory ("
+                            " id TEXT PRIMARY KEY, data TEXT NOT NULL, expires REAL NOT NULL)")
                     self._ready = True
         return connection
 
@@ -156,7 +161,11 @@ def from_environment(environ=None):
     if kind in ("none", "off", ""):
         return None
     if kind == "sqlite":
-        return SQLiteAdapter(env.get("MSGUIDE_DB") or DEFAULT_DB)
+        path = env.get("MSGUIDE_DB")
+        if not path:
+            import tempfile
+            path = os.path.join(tempfile.gettempdir(), DEFAULT_DB_NAME)
+        return SQLiteAdapter(path)
     if kind == "dynamodb":
         table = env.get("MSGUIDE_TABLE")
         if not table:

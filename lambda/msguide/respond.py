@@ -26,6 +26,18 @@ def request_locale(handler_input):
         return ""
 
 
+def remember_last_topic(handler_input):
+    """At the end of a session, keep its last topic for "last time we talked about".
+
+    Written once per session, not per answer: the session state already
+    carries it while the conversation lasts.
+    """
+    last = current_state(handler_input).last or {}
+    topic = content().get(last.get("topic", "")) if "topic" in last else None
+    if topic is not None and topic.group != "scope":
+        memory(handler_input).set("last_topic", topic.id)
+
+
 def reply(handler_input, say):
     """Speak `say`, remember it for repeat/more/yes, and return the Response."""
     remembered = memory(handler_input)
@@ -39,8 +51,6 @@ def reply(handler_input, say):
         state.last = {"topic": say.topic.id, "part": say.part}
         if say.thing:
             state.last["thing"] = say.thing
-        if say.topic.group != "scope":
-            remembered.set("last_topic", say.topic.id)
     elif say.prompt not in ("nothing_to_repeat", "error"):
         state.last = {"prompt": say.prompt}
         if say.prompt == "welcome_back":
@@ -77,6 +87,7 @@ def say_notice(handler_input, text, card=None):
 
 
 def goodbye(handler_input):
+    remember_last_topic(handler_input)
     text = for_locale(request_locale(handler_input))["goodbye"]
     handler_input.attributes_manager.session_attributes = {}
     return (handler_input.response_builder

@@ -16,6 +16,8 @@ class EndSession(AbstractRequestHandler):
         return is_request_type("SessionEndedRequest")(handler_input)
 
     def handle(self, handler_input):
+        from ..respond import remember_last_topic
+        remember_last_topic(handler_input)
         request = handler_input.request_envelope.request
         reason = getattr(getattr(request, "reason", None), "value", None)
         if reason == "ERROR":
