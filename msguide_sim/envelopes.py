@@ -3,6 +3,8 @@
 import datetime
 import uuid
 
+from .builtin_values import resolve_date, resolve_time
+
 LOCAL_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"
 
 
@@ -59,6 +61,10 @@ class SimulatedUser:
         for name, type_name in model.slot_types.get(match.intent, {}).items():
             slot = {"name": name, "confirmationStatus": "NONE"}
             spoken = match.slots.get(name)
+            if spoken and type_name == "AMAZON.DATE":
+                spoken = resolve_date(spoken)
+            elif spoken and type_name == "AMAZON.TIME":
+                spoken = resolve_time(spoken)
             if spoken:
                 slot.update(value=spoken, source="USER")
                 if not type_name.startswith("AMAZON."):
