@@ -1,0 +1,20 @@
+# The web endpoint as a container: waitress on 0.0.0.0:8080, verification on,
+# memory in an SQLite file on the /data volume. Set MSGUIDE_SKILL_ID.
+FROM python:3.11-slim
+WORKDIR /app
+COPY lambda/requirements.txt lambda/requirements.txt
+COPY requirements-web.txt .
+RUN pip install --no-cache-dir -r requirements-web.txt
+COPY lambda/ lambda/
+COPY msguide_web/ msguide_web/
+RUN python -m compileall -q lambda msguide_web \
+    && mkdir /data && chown nobody /data
+ENV MSGUIDE_HOST=0.0.0.0 \
+    MSGUIDE_PORT=8080 \
+    MSGUIDE_PERSISTENCE=sqlite \
+    MSGUIDE_DB=/data/memory.sqlite3
+VOLUME /data
+USER nobody
+EXPOSE 8080
+HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/health', timeout=3)"
+CMD ["python", "-m", "msguide_web"]
