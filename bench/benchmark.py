@@ -20,15 +20,14 @@ import time
 _STARTED = time.perf_counter()
 
 import argparse  # noqa: E402
-import http.client  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
-import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-import threading  # noqa: E402
+
+import http_load  # noqa: E402  (bench/http_load.py, beside this file)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SKILLS = {
@@ -62,7 +61,7 @@ def mix(kind):
             return {"fatigue": ("fatigue", "FATIGUE"), "hot tub": ("hot tub", "HOT_TUB")}.get(spoken)
 
     def intent(name, **slots):
-        return user.intent(Model, Match(name, slots, "exact", 100))
+        return user.intent_for(Model, Match(name, slots, "exact", 100))
 
     if kind.startswith("target"):
         return [user.launch(), intent("SymptomIntent", symptom="fatigue"),
@@ -111,12 +110,6 @@ def run_worker(kind, warm):
 
 # ------------------------------------------------------------------ http
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(kind, port):
     if kind.startswith("target"):
         command = [sys.executable, "-m", "msguide_web", "--local-testing", "--port", str(port)]
@@ -124,60 +117,31 @@ def start_server(kind, port):
         command = [sys.executable, os.path.join(ROOT, "bench", "baseline", "serve.py"), "--port", str(port)]
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env=environment(kind))
-    deadline = time.time() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return server
-        except OSError:
-            if time.time() > deadline:
-                server.kill()
-                raise SystemExit("%s server did not start" % kind)
-            time.sleep(0.1)
+    try:
+        http_load.wait_for_port(port)
+    except SystemExit:
+        server.kill()
+        raise
+    return server
 
 
 def http_rate(kind, requests, concurrency=16):
-    port = free_port()
+    port = http_load.free_port()
     server = start_server(kind, port)
-    bodies = [json.dumps(e).encode() for e in mix(kind)]
-    counter, lock, errors = iter(range(requests)), threading.Lock(), []
-
-    def client():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        while True:
-            with lock:
-                index = next(counter, None)
-            if index is None:
-                return
-            conn.request("POST", "/", body=bodies[index % len(bodies)],
-                         headers={"Content-Type": "application/json"})
-            reply = conn.getresponse()
-            reply.read()
-            if reply.status != 200:
-                errors.append(reply.status)
-
+    items = [(json.dumps(e).encode(), {"Content-Type": "application/json"}) for e in mix(kind)]
     try:
-        threads = [threading.Thread(target=client) for _ in range(concurrency)]
-        began = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - began
+        latencies, failures, elapsed = http_load.run(   # the mix includes SessionEnded: no speech
+            port, http_load.Requests(items, requests), concurrency,
+            check=lambda status, body: status == 200)
     finally:
         server.terminate()
         server.wait(timeout=10)
-    if errors:
-        raise SystemExit("%s: %d HTTP errors" % (kind, len(errors)))
-    return requests / elapsed
+    if failures:
+        raise SystemExit("%s: %d failed requests" % (kind, len(failures)))
+    return len(latencies) / elapsed
 
 
 # ------------------------------------------------------------------ report
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
-
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -213,7 +177,7 @@ def main():
         summary[kind] = {
             "cold_ms": round(statistics.median(r["cold"] for r in runs[kind]) * 1000, 1),
             "warm_median_ms": round(statistics.median(warm) * 1000, 3),
-            "warm_p95_ms": round(percentile(warm, 0.95) * 1000, 3),
+            "warm_p95_ms": round(http_load.percentile(warm, 0.95) * 1000, 3),
             "peak_rss_mib": round(statistics.median(r["peak_kib"] for r in runs[kind]) / 1024, 1),
             "http_rps": round(statistics.median(rates[kind]), 1),
         }

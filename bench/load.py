@@ -9,21 +9,18 @@ The loop is bounded by --requests and --max-seconds, and only 127.0.0.1 is used.
 """
 
 import argparse
-import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path[:0] = [ROOT, os.path.join(ROOT, "tests")]
+sys.path[:0] = [ROOT, os.path.join(ROOT, "tests"), os.path.dirname(os.path.abspath(__file__))]
 
 import certs  # noqa: E402  (test CA helpers)
+import http_load  # noqa: E402
 from alexa import SKILL_ID, Session  # noqa: E402
 
 PHRASES = [
@@ -34,12 +31,6 @@ PHRASES = [
     ("FindTherapistIntent", {}),
     ("AMAZON.HelpIntent", {}),
 ]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def envelopes(count):
@@ -54,11 +45,6 @@ def envelopes(count):
     return result
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
-
-
 def run(requests, concurrency, max_seconds):
     authority = certs.Authority()
     key, leaf = authority.leaf()
@@ -68,59 +54,19 @@ def run(requests, concurrency, max_seconds):
     from cryptography.hazmat.primitives import serialization
     open(root_pem, "wb").write(authority.root.public_bytes(serialization.Encoding.PEM))
     open(chain_pem, "wb").write(authority.chain_pem(leaf))
-    port = free_port()
+    port = http_load.free_port()
     server = subprocess.Popen([sys.executable, os.path.join(ROOT, "bench", "signed_server.py"),
                                "--port", str(port), "--root", root_pem, "--chain", chain_pem,
                                "--skill-id", SKILL_ID], cwd=ROOT)
     try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise SystemExit("server did not start")
-                time.sleep(0.1)
-        bodies = [json.dumps(e).encode() for e in envelopes(requests)]
-        signed = [(b, certs.sign(key, b)) for b in bodies]
-        latencies, errors, lock = [], [], threading.Lock()
-        cursor = iter(range(requests))
-        stop_at = time.time() + max_seconds
-
-        def worker():
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            while time.time() < stop_at:
-                with lock:
-                    index = next(cursor, None)
-                if index is None:
-                    break
-                body, signature = signed[index]
-                started = time.perf_counter()
-                try:
-                    conn.request("POST", "/", body=body, headers={
-                        "Content-Type": "application/json", "Signature-256": signature,
-                        "SignatureCertChainUrl": certs.CHAIN_URL})
-                    reply = conn.getresponse()
-                    data = reply.read()
-                    ok = (reply.status == 200 and b"outputSpeech" in data
-                          and b"went wrong" not in data)
-                except OSError as exc:
-                    ok, data = False, str(exc).encode()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                elapsed = time.perf_counter() - started
-                with lock:
-                    latencies.append(elapsed)
-                    if not ok:
-                        errors.append(data[:200])
-
-        threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-        began = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        wall = time.perf_counter() - began
+        http_load.wait_for_port(port)
+        items = []
+        for envelope in envelopes(requests):
+            body = json.dumps(envelope).encode()
+            items.append((body, {"Content-Type": "application/json", "Signature-256": certs.sign(key, body),
+                                 "SignatureCertChainUrl": certs.CHAIN_URL}))
+        latencies, errors, wall = http_load.run(port, http_load.Requests(items, requests),
+                                                concurrency, max_seconds)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -128,8 +74,8 @@ def run(requests, concurrency, max_seconds):
         "requests": len(latencies), "concurrency": concurrency, "errors": len(errors),
         "seconds": round(wall, 2), "requests_per_second": round(len(latencies) / wall, 1),
         "latency_ms": {"p50": round(statistics.median(latencies) * 1000, 1),
-                       "p95": round(percentile(latencies, 0.95) * 1000, 1),
-                       "p99": round(percentile(latencies, 0.99) * 1000, 1)},
+                       "p95": round(http_load.percentile(latencies, 0.95) * 1000, 1),
+                       "p99": round(http_load.percentile(latencies, 0.99) * 1000, 1)},
         "first_errors": [e.decode("utf-8", "replace") for e in errors[:3]],
     }
 

@@ -68,7 +68,7 @@ class Chat:
             envelope, label = self.user.launch(), "LaunchRequest"
         else:
             match = self.model.map(text)
-            envelope = self.user.intent(self.model, match)
+            envelope = self.user.intent_for(self.model, match)
             label = "%s %s (%s)" % (match.intent, json.dumps(match.slots) if match.slots else "",
                                     match.method)
         response = self.send(envelope)

@@ -1,4 +1,8 @@
-"""Request envelopes the way the Alexa service builds them, for one simulated user."""
+"""Request envelopes the way the Alexa service builds them, for one simulated user.
+
+The one envelope builder of the project: the chat simulator, the tests
+(tests/alexa.py) and the benchmark all use it.
+"""
 
 import datetime
 import uuid
@@ -6,84 +10,117 @@ import uuid
 from .builtin_values import resolve_date, resolve_time
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"
+REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
 
 
-def timestamp():
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def timestamp(offset_seconds=0):
+    moment = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=offset_seconds)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def slot(name, spoken=None, canonical=None, type_name=None, skill_id=LOCAL_SKILL_ID):
+    """One slot as Alexa sends it. A custom `type_name` gets entity resolution:
+    ER_SUCCESS_MATCH with `canonical`, or ER_SUCCESS_NO_MATCH without it."""
+    entry = {"name": name, "confirmationStatus": "NONE"}
+    if not spoken:
+        return entry
+    entry.update(value=spoken, source="USER")
+    if type_name and not type_name.startswith("AMAZON."):
+        authority = {"authority": "amzn1.er-authority.echo-sdk.%s.%s" % (skill_id, type_name)}
+        if canonical:
+            authority["status"] = {"code": "ER_SUCCESS_MATCH"}
+            authority["values"] = [{"value": {"name": canonical, "id": canonical.upper().replace(" ", "_")}}]
+        else:
+            authority["status"] = {"code": "ER_SUCCESS_NO_MATCH"}
+        entry["resolutions"] = {"resolutionsPerAuthority": [authority]}
+    return entry
 
 
 class SimulatedUser:
     """Ids, locale and session attributes carried from turn to turn."""
 
-    def __init__(self, locale="en-US", skill_id=LOCAL_SKILL_ID):
+    def __init__(self, locale="en-US", skill_id=LOCAL_SKILL_ID, api_endpoint="https://api.amazonalexa.com",
+                 api_token="simulated-token", reminders_permission=None):
         self.locale = locale
         self.skill_id = skill_id
+        self.api_endpoint = api_endpoint
+        self.api_token = api_token
+        self.reminders_permission = reminders_permission     # None, "GRANTED" or "DENIED"
         self.user_id = "amzn1.ask.account.SIM" + uuid.uuid4().hex.upper()
         self.device_id = "amzn1.ask.device.SIM" + uuid.uuid4().hex.upper()
         self.new_session()
 
     def new_session(self):
         self.session_id = "amzn1.echo-api.session." + str(uuid.uuid4())
-        self.is_new = True
+        self.new = True
         self.attributes = {}
 
-    def _request(self, request_type, **extra):
-        request = {"type": request_type,
-                   "requestId": "amzn1.echo-api.request." + str(uuid.uuid4()),
-                   "timestamp": timestamp(), "locale": self.locale}
-        request.update(extra)
-        return request
+    def request(self, request_type, **extra):
+        body = {"type": request_type,
+                "requestId": "amzn1.echo-api.request." + str(uuid.uuid4()),
+                "timestamp": timestamp(), "locale": self.locale}
+        body.update(extra)
+        return body
 
     def envelope(self, request):
         application = {"applicationId": self.skill_id}
         user = {"userId": self.user_id}
+        if self.reminders_permission:
+            user["permissions"] = {"scopes": {REMINDERS_SCOPE: {"status": self.reminders_permission}}}
         body = {"version": "1.0",
-                "session": {"new": self.is_new, "sessionId": self.session_id,
+                "session": {"new": self.new, "sessionId": self.session_id,
                             "application": application, "attributes": dict(self.attributes),
                             "user": user},
                 "context": {"System": {"application": application, "user": user,
                                        "device": {"deviceId": self.device_id,
                                                   "supportedInterfaces": {}},
-                                       "apiEndpoint": "https://api.amazonalexa.com",
-                                       "apiAccessToken": "simulated-token"}},
+                                       "apiEndpoint": self.api_endpoint,
+                                       "apiAccessToken": self.api_token}},
                 "request": request}
-        self.is_new = False
+        self.new = False
         return body
 
     def launch(self):
-        return self.envelope(self._request("LaunchRequest"))
+        return self.envelope(self.request("LaunchRequest"))
 
-    def session_ended(self):
-        return self.envelope(self._request("SessionEndedRequest", reason="USER_INITIATED"))
+    def session_ended(self, reason="USER_INITIATED"):
+        return self.envelope(self.request("SessionEndedRequest", reason=reason))
 
-    def intent(self, model, match):
+    def intent_with_slots(self, name, slots):
+        """An IntentRequest; `slots` maps slot name to a slot() dict."""
+        return self.envelope(self.request("IntentRequest", intent={
+            "name": name, "confirmationStatus": "NONE", "slots": slots}))
+
+    def intent_for(self, model, match):
+        """The IntentRequest for words mapped by msguide_sim.nlu (a Match)."""
         slots = {}
         for name, type_name in model.slot_types.get(match.intent, {}).items():
-            slot = {"name": name, "confirmationStatus": "NONE"}
             spoken = match.slots.get(name)
             if spoken and type_name == "AMAZON.DATE":
                 spoken = resolve_date(spoken)
             elif spoken and type_name == "AMAZON.TIME":
                 spoken = resolve_time(spoken)
-            if spoken:
-                slot.update(value=spoken, source="USER")
-                if not type_name.startswith("AMAZON."):
-                    authority = {"authority": "amzn1.er-authority.echo-sdk.%s.%s" % (self.skill_id, type_name)}
-                    resolved = model.resolve(match.intent, name, spoken)
-                    if resolved:
-                        authority["status"] = {"code": "ER_SUCCESS_MATCH"}
-                        authority["values"] = [{"value": {"name": resolved[0], "id": resolved[1]}}]
-                    else:
-                        authority["status"] = {"code": "ER_SUCCESS_NO_MATCH"}
-                    slot["resolutions"] = {"resolutionsPerAuthority": [authority]}
-            slots[name] = slot
-        return self.envelope(self._request("IntentRequest", intent={
-            "name": match.intent, "confirmationStatus": "NONE", "slots": slots}))
+            resolved = model.resolve(match.intent, name, spoken) if spoken else None
+            slots[name] = slot(name, spoken, resolved[0] if resolved else None, type_name, self.skill_id)
+        return self.intent_with_slots(match.intent, slots)
+
+    def permission_answer(self, status):
+        """Connections.Response to the skill's AskFor directive."""
+        return self.envelope(self.request(
+            "Connections.Response", name="AskFor", status={"code": "200", "message": "OK"},
+            payload={"permissionScope": REMINDERS_SCOPE, "status": status}, token="msguide-reminder"))
+
+    def skill_disabled(self):
+        body = self.envelope(self.request("AlexaSkillEvent.SkillDisabled",
+                                          body={"userInformationPersistenceStatus": "NOT_PERSISTED"}))
+        del body["session"]
+        return body
 
     def absorb(self, response):
         """Carry attributes forward; an ended session starts afresh next turn."""
-        body = response.get("response", {}) if isinstance(response, dict) else {}
-        if body.get("shouldEndSession"):
+        reply = response.get("response", {}) if isinstance(response, dict) else {}
+        if reply.get("shouldEndSession"):
             self.new_session()
         else:
             self.attributes = dict(response.get("sessionAttributes") or {})
+        return response

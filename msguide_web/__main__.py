@@ -32,19 +32,10 @@ def parse_args(argv=None, environ=None):
     parser.add_argument("--record", metavar="DIR", default=env.get("MSGUIDE_RECORD_DIR") or None,
                         help="save received envelopes for replay (development only)")
     args = parser.parse_args(argv)
+    from msguide.alexa_api import is_loopback
     if args.record and not is_loopback(args.host):
         parser.error("--record is for development only: use a loopback --host")
     return args
-
-
-def is_loopback(host):
-    import ipaddress
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def main(argv=None):

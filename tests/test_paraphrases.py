@@ -17,7 +17,7 @@ MODEL = VoiceModel.for_locale("en-US")
 @pytest.mark.parametrize("words, topic_id", CASES)
 def test_unseen_phrasing_reaches_the_right_answer(handler, words, topic_id):
     match = MODEL.map(words, threshold=101)          # strict: no fuzzy rescue
-    response = handler(SimulatedUser().intent(MODEL, match), None)
+    response = handler(SimulatedUser().intent_for(MODEL, match), None)
     body = response["response"]
     if topic_id == "emergency":
         assert body["shouldEndSession"] is True and "911" in body["outputSpeech"]["ssml"]

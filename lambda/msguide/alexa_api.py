@@ -12,21 +12,23 @@ from ask_sdk_model.services import ApiClient, ApiClientResponse
 TIMEOUT_SECONDS = 3.0
 
 
-def _allowed(url):
+def is_loopback(host):
+    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
     import ipaddress
-    import urllib.parse
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme == "https":
-        return True
-    if parts.scheme != "http":
-        return False
-    host = parts.hostname or ""
     if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _allowed(url):
+    import urllib.parse
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https":
+        return True
+    return parts.scheme == "http" and is_loopback(parts.hostname or "")
 
 
 class StdlibApiClient(ApiClient):

@@ -1,0 +1,91 @@
+"""The HTTP client side shared by bench/load.py and bench/benchmark.py.
+
+N threads, each with a keep-alive connection to 127.0.0.1, send a bounded
+number of requests (and stop at a deadline), recording latency and failures.
+"""
+
+import http.client
+import socket
+import threading
+import time
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port, seconds=30):
+    deadline = time.time() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.time() > deadline:
+                raise SystemExit("server on port %d did not start" % port)
+            time.sleep(0.1)
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def good_answer(status, data):
+    """A 200 with speech that is not the skill's error apology."""
+    return status == 200 and b"outputSpeech" in data and b"went wrong" not in data
+
+
+def run(port, requests, concurrency, max_seconds=300, check=good_answer):
+    """Send `requests` POSTs, each built by requests(index) -> (body, headers);
+    check(status, body) says whether an answer counts as good.
+
+    Returns (latencies in seconds, failures as short byte strings, wall seconds).
+    """
+    count = requests.count
+    cursor, lock = iter(range(count)), threading.Lock()
+    latencies, failures = [], []
+    stop_at = time.time() + max_seconds
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.time() < stop_at:
+            with lock:
+                index = next(cursor, None)
+            if index is None:
+                return
+            body, headers = requests(index)
+            started = time.perf_counter()
+            try:
+                conn.request("POST", "/", body=body, headers=headers)
+                reply = conn.getresponse()
+                data = reply.read()
+                ok = check(reply.status, data)
+            except OSError as exc:
+                ok, data = False, str(exc).encode()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if not ok:
+                    failures.append(data[:200])
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, failures, time.perf_counter() - began
+
+
+class Requests:
+    """A fixed list of (body, headers), cycled over `count` requests."""
+
+    def __init__(self, items, count):
+        self.items, self.count = items, count
+
+    def __call__(self, index):
+        return self.items[index % len(self.items)]
