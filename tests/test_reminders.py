@@ -150,6 +150,17 @@ def test_list_and_cancel_the_skills_own_reminders(handler, fake_api):
     assert "can't find a reminder" in nothing
 
 
+def test_listing_without_permission_asks_for_it_and_never_creates_anything(handler, fake_api):
+    session = Session(api=fake_api)
+    session.api_token = "token-without-permission"          # the fake answers 401
+    asked = ask(handler, session, session.intent("ListRemindersIntent"))
+    assert directives(asked)[0]["name"] == "AskFor"
+    session.api_token = "fake-api-access-token"
+    answer = ask(handler, session, session.permission_answer("ACCEPTED"))
+    assert "I can remind you to" in speech_text(answer)
+    assert fake_api.reminders == {}
+
+
 def test_no_reminders_listed(handler, fake_api):
     session = Session(api=fake_api, reminders_permission="GRANTED")
     assert "don't have any reminders" in speech_text(handler(session.intent("ListRemindersIntent"), None))

@@ -42,9 +42,10 @@ def permission_status(handler_input):
         return None
 
 
-def ask_for_permission(handler_input, plan):
-    """Keep the plan while Alexa asks the user, by voice, for the permission."""
-    memory(handler_input).set("pending_reminder", plan.to_dict())
+def ask_for_permission(handler_input, plan=None):
+    """Have Alexa ask the user, by voice, for the permission; keep the plan (if
+    the user was setting a reminder) to create it once they accept."""
+    memory(handler_input).set("pending_reminder", plan.to_dict() if plan else None)
     directive = SendRequestDirective(
         name="AskFor", token=CONSENT_TOKEN,
         payload={"@type": "AskForPermissionsConsentRequest", "@version": "1",
@@ -155,9 +156,8 @@ class AnswerPermissionRequest(AbstractRequestHandler):
         remembered.set("pending_reminder", None)
         words = _words(handler_input)
         card = AskForPermissionsConsentCard(permissions=[SCOPE])
-        if status == "ACCEPTED":
-            return say_notice(handler_input, words["reminder_which"].format(
-                tasks=", ".join(t.reminder["say"] for t in default_content().reminder_topics.values())))
+        if status == "ACCEPTED":            # granted while listing or cancelling
+            return _which(handler_input)
         return say_notice(handler_input, words["reminder_denied"], card=card)
 
 
@@ -181,9 +181,7 @@ class ListReminders(AbstractRequestHandler):
             found = handler_input.service_client_factory.get_reminder_management_service().get_reminders()
         except ServiceException as exc:
             answer = _api_error(handler_input, exc)
-            if answer is not None:
-                return answer
-            return ask_for_permission(handler_input, model.Plan(next(iter(default_content().reminder_topics))))
+            return answer if answer is not None else ask_for_permission(handler_input)
         tasks = {r["token"]: r["task"] for r in memory(handler_input).get("reminders", [])}
         alerts = [a for a in (getattr(found, "alerts", None) or [])
                   if getattr(getattr(a, "status", None), "value", None) != "COMPLETED"]
@@ -221,8 +219,7 @@ class CancelReminder(AbstractRequestHandler):
                 if getattr(exc, "status_code", 500) != 404:      # 404: already gone
                     answer = _api_error(handler_input, exc)
                     remembered.set("reminders", [r for r in ours if r not in cancelled])
-                    return answer if answer is not None else ask_for_permission(
-                        handler_input, model.Plan(entry["task"]))
+                    return answer if answer is not None else ask_for_permission(handler_input)
             cancelled.append(entry)
         remembered.set("reminders", [r for r in ours if r not in cancelled])
         items = ["to " + model.reminder_of(r["task"])["say"] for r in cancelled]
