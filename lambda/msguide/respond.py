@@ -40,9 +40,9 @@ def remember_last_topic(handler_input):
 
 def reply(handler_input, say):
     """Speak `say`, remember it for repeat/more/yes, and return the Response."""
-    remembered = memory(handler_input)
     first_launch = True
     if say.prompt == "launch":
+        remembered = memory(handler_input)
         first_launch = not remembered.get("disclaimer_heard")
         remembered.set("disclaimer_heard", True)
     spoken = render(say, content(), request_locale(handler_input), first_launch)

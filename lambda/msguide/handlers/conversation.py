@@ -12,13 +12,13 @@ def _any_intent(handler_input, *names):
     return any(is_intent_name(name)(handler_input) for name in names)
 
 
-def _say_last(handler_input, last, lead=None):
+def _say_last(handler_input, last):
     """Say again what `last` (from the session state) refers to."""
     if last and "topic" in last:
         return say_topic(handler_input, content().get(last["topic"]),
-                         part=last["part"], thing=last.get("thing"), lead=lead)
+                         part=last["part"], thing=last.get("thing"))
     if last and "prompt" in last:
-        return reply(handler_input, Say(prompt=last["prompt"], lead=lead, text=last.get("text"),
+        return reply(handler_input, Say(prompt=last["prompt"], text=last.get("text"),
                                         resume=content().get(last.get("topic", ""))))
     return say_prompt(handler_input, "nothing_to_repeat")
 
