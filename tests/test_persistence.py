@@ -121,6 +121,7 @@ def test_returning_user_hears_the_short_disclaimer_and_the_last_topic(skill_with
     assert "Welcome back" in text and "general information, not medical advice" in text
     assert "I give general information" not in text         # the short form
     assert "Last time we talked about massage and fatigue" in text
+    assert speech_text(second.absorb(send(second.intent("AMAZON.RepeatIntent")))) == text
     resumed = speech_text(second.absorb(send(second.intent("AMAZON.YesIntent"))))
     assert "fatigue" in resumed and "2016" in resumed
 

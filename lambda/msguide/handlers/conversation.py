@@ -14,12 +14,12 @@ def _any_intent(handler_input, *names):
 
 def _say_last(handler_input, last):
     """Say again what `last` (from the session state) refers to."""
+    if last and "prompt" in last:        # may also carry a topic: welcome_back's offer
+        return reply(handler_input, Say(prompt=last["prompt"], text=last.get("text"),
+                                        resume=content().get(last.get("topic", ""))))
     if last and "topic" in last:
         return say_topic(handler_input, content().get(last["topic"]),
                          part=last["part"], thing=last.get("thing"))
-    if last and "prompt" in last:
-        return reply(handler_input, Say(prompt=last["prompt"], text=last.get("text"),
-                                        resume=content().get(last.get("topic", ""))))
     return say_prompt(handler_input, "nothing_to_repeat")
 
 
