@@ -26,10 +26,11 @@ from .content import default_content
 # evidence for any one topic.
 GENERIC_WORDS = (
     "massage", "massages", "ms", "multiple", "sclerosis", "help", "helps",
-    "good", "therapy", "therapist", "therapists", "get", "okay", "ok", "can",
+    "good", "therapy", "therapist", "therapists", "get", "can",
     "people", "person", "know", "want", "like", "still", "really", "be",
     "thing", "things", "go", "going", "use", "need", "make", "way", "about",
     "weather", "today", "day", "time",
+    "have", "has", "had", "having", "do", "does", "did", "doing", "got", "getting",
 )
 KEPT_STOP_WORDS = ("often", "not", "no", "cannot", "after", "ever", "every",
                    "most", "other", "only", "least")
