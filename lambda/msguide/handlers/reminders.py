@@ -119,8 +119,8 @@ def _task_from(handler_input, slot="task"):
 
 def _which(handler_input):
     tasks = [t.reminder["say"] for t in default_content().reminder_topics.values()]
-    listed = ", ".join(tasks[:-1]) + ", or " + tasks[-1] if len(tasks) > 1 else tasks[0]
-    return say_notice(handler_input, _words(handler_input)["reminder_which"].format(tasks=listed))
+    return say_notice(handler_input, _words(handler_input)["reminder_which"].format(
+        tasks=_listed(tasks, ", or ")))
 
 
 class SetReminder(AbstractRequestHandler):
@@ -161,8 +161,9 @@ class AnswerPermissionRequest(AbstractRequestHandler):
         return say_notice(handler_input, words["reminder_denied"], card=card)
 
 
-def _listed(items):
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _listed(items, last=" and "):
+    """'a', 'a and b', 'a, b and c' (or another joiner before the last item)."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + last + items[-1]
 
 
 def _count(number):
