@@ -18,13 +18,17 @@ MAX_MORE_WORDS = 70
 SLOT_TYPES = ("SYMPTOM", "MASSAGE_TYPE", "HEAT", "CONDITION")
 REMINDER_TYPE = "REMINDER_TASK"
 _REMINDER_FIELDS = ("task", "synonyms", "say", "text")
-PLACEHOLDERS = ("thing", "emergency_number")
+PLACEHOLDERS = ("thing", "emergency_number", "crisis_line")
+PACES = ("slow",)
 
 _REQUIRED = {"id": str, "group": str, "title": str, "label": str,
              "answer": str, "more": str, "sources": list}
 _OPTIONAL = {"intent": str, "related": str, "research": str, "slots": list, "keywords": list,
              "safety": str, "reminder": dict, "template": bool,
-             "triggers": list, "emergency": bool}
+             "emergency": bool, "pace": str, "outside_us": dict}
+_SLOT_FIELDS = ("type", "value", "synonyms", "say")
+# An answer must name its subject: "Yes." or "It may." answers whatever was asked.
+BARE_OPENING = re.compile(r"^\s*(yes|no|yeah|nope|it may|it might|it can|it does|often,? yes|quite a lot|sure|definitely|probably|maybe|not really|absolutely|of course)\b", re.I)
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _SLOT_TEXT = re.compile(r"^[a-z][a-z' ]*[a-z]$")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -39,11 +43,11 @@ class Topic:
 
     __slots__ = ("id", "group", "title", "label", "intent", "answer", "more", "sources",
                  "related", "research", "slots", "keywords", "safety",
-                 "reminder", "template", "triggers", "emergency")
+                 "reminder", "template", "emergency", "pace", "outside_us")
 
     def __init__(self, data):
         for name in self.__slots__:
-            default = [] if name in ("slots", "keywords", "triggers") else None
+            default = [] if name in ("slots", "keywords") else None
             if name in ("template", "emergency"):
                 default = False
             setattr(self, name, data.get(name, default))
@@ -62,10 +66,13 @@ class Content:
         self.safety_reminders = safety_reminders
         # (slot type, canonical value) -> topic, for entity resolution
         self.slot_topics = {}
+        # slot phrase (value or synonym) -> how a template answer names it
+        self.slot_says = {}
         for topic in topics:
             for slot in topic.slots:
                 self.slot_topics[(slot["type"], slot["value"])] = topic
-        self.triggered = [t for t in topics if t.triggers]
+                for phrase in [slot["value"]] + list(slot.get("synonyms", [])):
+                    self.slot_says[phrase] = slot.get("say", slot["value"])
         # reminder task value -> topic that suggests it
         self.reminder_topics = {t.reminder["task"]: t for t in topics if t.reminder}
         # intent name -> the topic that answers it outright
@@ -85,6 +92,18 @@ class Content:
         return [(s["value"], list(s.get("synonyms", [])))
                 for t in self.topics.values() for s in t.slots
                 if s["type"] == slot_type]
+
+    def say_for(self, phrase):
+        """How a template answer names a slot phrase: its value's "say" form
+        ("saunas" for "a sauna"), the canonical value, or None if unknown."""
+        return self.slot_says.get(phrase)
+
+    def text(self, topic, part, locale):
+        """A topic's answer or more for a locale: outside the U.S., a topic
+        with U.S.-only advice speaks its `outside_us` wording."""
+        if topic.outside_us and locale != "en-US" and part in topic.outside_us:
+            return topic.outside_us[part]
+        return topic.answer if part == "answer" else topic.more
 
     def source_names(self, topic):
         return [self.sources[tag] for tag in topic.sources]
@@ -116,14 +135,25 @@ def _check_fields(path, where, entry):
 
 
 def _check_text(path, where, entry):
-    if word_count(entry["answer"]) > MAX_ANSWER_WORDS:
-        _fail(path, where, "field 'answer' has %d words; at most %d fit one breath"
-              % (word_count(entry["answer"]), MAX_ANSWER_WORDS))
-    if word_count(entry["more"]) > MAX_MORE_WORDS:
-        _fail(path, where, "field 'more' has %d words; at most %d"
-              % (word_count(entry["more"]), MAX_MORE_WORDS))
-    for field in ("answer", "more"):
-        for name in _PLACEHOLDER.findall(entry[field]):
+    if entry.get("pace") is not None and entry["pace"] not in PACES:
+        _fail(path, where, "field 'pace' must be one of %s" % ", ".join(PACES))
+    regional = entry.get("outside_us") or {}
+    for field in regional:
+        if field not in ("answer", "more") or not isinstance(regional[field], str):
+            _fail(path, where, "field 'outside_us' may only hold 'answer' and 'more' text")
+    texts = [("answer", entry["answer"]), ("more", entry["more"])]
+    texts += [("outside_us." + f, t) for f, t in regional.items()]
+    for field, text in texts:
+        if field.endswith("answer") and BARE_OPENING.match(text):
+            _fail(path, where, "field %r opens with a bare %r: name the subject first, so the "
+                  "answer cannot answer a different question" % (field, BARE_OPENING.match(text).group(0)))
+    for field, text in texts:
+        limit = MAX_ANSWER_WORDS if field.endswith("answer") else MAX_MORE_WORDS
+        if word_count(text) > limit:
+            _fail(path, where, "field %r has %d words; at most %d%s" % (
+                field, word_count(text), limit, " fit one breath" if limit == MAX_ANSWER_WORDS else ""))
+    for field, text in texts:
+        for name in _PLACEHOLDER.findall(text):
             if name not in PLACEHOLDERS:
                 _fail(path, where, "field %r has unknown placeholder {%s}" % (field, name))
             if name == "thing" and not entry.get("template"):
@@ -135,6 +165,11 @@ def _check_slots(path, where, entry, seen_values):
         at = "%s: slots[%d]" % (where, index)
         if not isinstance(slot, dict) or "type" not in slot or "value" not in slot:
             _fail(path, at, "each slot needs 'type' and 'value'")
+        unknown = set(slot) - set(_SLOT_FIELDS)
+        if unknown:
+            _fail(path, at, "unknown slot field(s) %s" % ", ".join(sorted(unknown)))
+        if "say" in slot and not (isinstance(slot["say"], str) and _SLOT_TEXT.match(slot["say"])):
+            _fail(path, at, "slot 'say' must be lowercase words")
         if slot["type"] not in SLOT_TYPES:
             _fail(path, at, "unknown slot type %r (known: %s)"
                   % (slot["type"], ", ".join(SLOT_TYPES)))
@@ -165,13 +200,6 @@ def _check_reminder(path, where, entry, seen_values):
     if word_count(reminder["text"]) > MAX_ANSWER_WORDS:
         _fail(path, where, "reminder: field 'text' is too long to speak")
 
-
-def _check_triggers(path, where, entry):
-    for pattern in entry.get("triggers", []):
-        try:
-            re.compile(pattern)
-        except (re.error, TypeError) as exc:
-            _fail(path, where, "trigger %r is not a valid pattern: %s" % (pattern, exc))
 
 
 def parse(data, path="<content>"):
@@ -211,7 +239,6 @@ def parse(data, path="<content>"):
         _check_text(path, where, entry)
         _check_slots(path, where, entry, seen_values)
         _check_reminder(path, where, entry, seen_values)
-        _check_triggers(path, where, entry)
         topics.append(Topic(entry))
     for topic in topics:
         for field in ("related", "research"):

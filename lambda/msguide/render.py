@@ -10,8 +10,11 @@ from . import wording
 
 TOPIC_PARTS = ("answer", "more")
 PROMPTS = ("launch", "welcome_back", "help", "fallback", "unknown", "anything_else",
-           "what_next", "nothing_to_repeat", "error", "notice")
-_PLACEHOLDER = re.compile(r"\{(thing|emergency_number)\}")
+           "what_next", "nothing_to_repeat", "error", "notice", "confirm", "not_covered",
+           "decline")
+_PLACEHOLDER = re.compile(r"\{(thing|emergency_number|crisis_line)\}")
+_DIGITS = re.compile(r"\d+(?: \d+)*")
+_SENTENCE_END = re.compile(r"(?<=[.;]) ")
 
 
 class Say:
@@ -27,7 +30,7 @@ class Say:
         self.prompt = prompt        # name from PROMPTS when topic is None
         self.lead = lead            # wording key said first ("ok")
         self.text = text            # plain text of a "notice" prompt
-        self.resume = resume        # Topic offered by the "welcome_back" prompt
+        self.resume = resume        # Topic a "welcome_back" or "confirm" prompt offers
 
 
 class Spoken:
@@ -56,23 +59,44 @@ def _fill_plain(text, words, thing):
     def sub(match):
         if match.group(1) == "thing":
             return thing or "that"
-        return words["emergency_number"]
+        return words[match.group(1)]
     return _PLACEHOLDER.sub(sub, text)
 
 
+def _numbers_ssml(text, words):
+    """Escape text with phone numbers in it: a `pronounce` entry becomes an
+    SSML sub ("000" -> "triple zero"), any other number is read digit by digit."""
+    pronounce = words.get("pronounce", {})
+    out, last = [], 0
+    for match in _DIGITS.finditer(text):
+        out.append(escape(text[last:match.start()]))
+        number = match.group(0)
+        if number in pronounce:
+            out.append('<sub alias="%s">%s</sub>' % (escape(pronounce[number]), escape(number)))
+        else:
+            out.append('<say-as interpret-as="digits">%s</say-as>' % escape(number))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
 def _fill_ssml(text, words, thing):
-    """Escape text for SSML and fill placeholders (numbers read as digits)."""
+    """Escape text for SSML and fill placeholders (phone numbers said clearly)."""
     out, last = [], 0
     for match in _PLACEHOLDER.finditer(text):
         out.append(escape(text[last:match.start()]))
         if match.group(1) == "thing":
             out.append(escape(thing or "that"))
         else:
-            out.append('<say-as interpret-as="digits">%s</say-as>'
-                       % escape(words["emergency_number"]))
+            out.append(_numbers_ssml(words[match.group(1)], words))
         last = match.end()
     out.append(escape(text[last:]))
     return "".join(out)
+
+
+def _unhurried(ssml):
+    """A slower voice with a pause after each sentence (crisis support)."""
+    return '<prosody rate="90%%">%s</prosody>' % _SENTENCE_END.sub('<break time="500ms"/> ', ssml)
 
 
 def _speak(*parts):
@@ -94,6 +118,12 @@ def _prompt_text(name, words, first_launch=True, say=None):
         return "%s %s" % (words["not_understood"], words["examples"]), words["what_next"]
     if name == "unknown":
         return "%s %s" % (words["unknown"], words["examples"]), words["what_next"]
+    if name == "decline":
+        return "%s %s" % (words["decline"], words["examples"]), words["what_next"]
+    if name == "not_covered":
+        return words["not_covered"], words["anything_else"]
+    if name == "confirm":
+        return "", words["confirm"].format(label=say.resume.label)
     if name == "nothing_to_repeat":
         return words["nothing_to_repeat"], words["what_next"]
     if name == "error":
@@ -140,24 +170,32 @@ def render(say, content, locale, first_launch=True):
     if say.topic is None:
         body, question = _prompt_text(say.prompt, words, first_launch, say)
         offer = None
-        if say.prompt in ("anything_else", "notice"):
+        if say.prompt in ("anything_else", "notice", "not_covered"):
             offer = {"kind": "anything_else"}
-        elif say.prompt == "welcome_back":
+        elif say.prompt in ("welcome_back", "confirm"):
             offer = {"kind": "topic", "topic": say.resume.id}
-        text = " ".join(p for p in (lead, body, question) if p)
-        return Spoken(_speak(escape(text)), text, _speak(escape(question)),
+        # Fallback carries no words, so it cannot be triaged: it always says
+        # where urgent help is, after the question.
+        pointer = _fill_plain(words["urgent_pointer"], words, None) if say.prompt == "fallback" else ""
+        text = " ".join(p for p in (lead, body, question, pointer) if p)
+        ssml = " ".join(p for p in (escape(lead), escape(body), escape(question),
+                                    _fill_ssml(words["urgent_pointer"], words, None) if pointer else "") if p)
+        return Spoken(_speak(ssml), text, _speak(escape(question)),
                       words["skill_name"], text, offer, False)
 
     topic = say.topic
-    raw = topic.answer if say.part == "answer" else topic.more
+    raw = content.text(topic, say.part, wording.supported_locale(locale))
     reminder = content.safety_reminders[topic.safety] if say.part == "more" and topic.safety else ""
     offer, question = _offer_for(say, content, words)
     plain = _fill_plain(raw, words, say.thing)
     text = " ".join(p for p in (lead, plain, reminder, question) if p)
-    ssml = _speak(escape(lead), _fill_ssml(raw, words, say.thing), escape(reminder),
-                  escape(question))
+    body = _fill_ssml(raw, words, say.thing)
+    if topic.pace == "slow":
+        body = _unhurried(body)
+    ssml = _speak(escape(lead), body, escape(reminder), escape(question))
     if topic.emergency:
-        return Spoken(ssml, text, None, words["emergency_card_title"],
+        title = words["crisis_card_title"] if "{crisis_line}" in raw else words["emergency_card_title"]
+        return Spoken(ssml, text, None, title,
                       _card_text(say, content, words, plain), None, True)
     reprompt = _speak(escape(question or words["reprompt"]))
     return Spoken(ssml, text, reprompt, topic.title,

@@ -53,7 +53,7 @@ def reply(handler_input, say):
             state.last["thing"] = say.thing
     elif say.prompt not in ("nothing_to_repeat", "error"):
         state.last = {"prompt": say.prompt}
-        if say.prompt == "welcome_back":
+        if say.prompt in ("welcome_back", "confirm"):
             state.last["topic"] = say.resume.id
         elif say.prompt == "notice":
             state.last["text"] = say.text

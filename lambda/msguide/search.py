@@ -1,11 +1,8 @@
 """Find the topic for free-form words (a question no intent captured).
 
-Two steps, both over the content:
-1. safety gate: topics with `triggers` (emergency, medicines, diagnosis) are
-   checked first with their regular expressions, so "my dad collapsed" is
-   never ranked against massage answers;
-2. retrieval: a Lunr (BM25) index over each topic's title, keywords, slot
-   phrases and answer text, with Lunr's English stemming and stop words.
+A Lunr (BM25) index over each topic's title, keywords, slot phrases and
+answer text, with Lunr's English stemming and stop words. Safety triage
+(msguide.triage) runs before any of this, on every request's words.
 
 A result counts only when the words matched something more specific than the
 vocabulary every topic shares ("massage", "MS", "help"...), so off-topic
@@ -57,19 +54,6 @@ class TopicSearch:
         self._generic = None
         self._lock = threading.Lock()
         self._find_cached = functools.lru_cache(maxsize=FIND_CACHE_SIZE)(self._find_uncached)
-        self._triggers = [(re.compile(p), topic)
-                          for topic in content.triggered for p in topic.triggers]
-
-    def gate(self, text):
-        """The scope topic (emergency, medicines, diagnosis) the words trigger."""
-        said = normalize(text)
-        emergency = [t for p, t in self._triggers if t.emergency and p.search(said)]
-        if emergency:
-            return emergency[0]
-        for pattern, topic in self._triggers:
-            if pattern.search(said):
-                return topic
-        return None
 
     def _build(self):
         from lunr import lunr
@@ -87,7 +71,7 @@ class TopicSearch:
         builder.search_pipeline.add(stemmer)
         documents = []
         for topic in self.content.topics.values():
-            if topic.triggers:          # reached through the gate only
+            if topic.group == "scope":      # reached through triage or their intents
                 continue
             phrases = [p for s in topic.slots
                        for p in [s["value"]] + list(s.get("synonyms", []))]
@@ -138,9 +122,6 @@ class TopicSearch:
         return self._find_cached(normalize(text))
 
     def _find_uncached(self, said):
-        gated = self.gate(said)
-        if gated is not None:
-            return gated
         ranked = self.rank(said, limit=1)
         return ranked[0][0] if ranked else None
 

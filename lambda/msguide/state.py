@@ -9,7 +9,7 @@ Stored shape (all optional):
               or {"prompt": "<name>"},
      "offer": {"kind": "more"|"topic", "topic": "<id>"}, {"kind": "reminder", "task": "<task>"}
               or {"kind": "anything_else"}}
-A "last" prompt may also carry "topic" (welcome_back's resume offer) or
+A "last" prompt may also carry "topic" (the offer of welcome_back or confirm) or
 "text" (a notice such as a reminder confirmation, re-said by "repeat").
 """
 
@@ -53,7 +53,7 @@ def _read_last(raw, content):
         if raw["prompt"] not in PROMPTS:
             return None
         last = {"prompt": raw["prompt"]}
-        if raw["prompt"] == "welcome_back":
+        if raw["prompt"] in ("welcome_back", "confirm"):
             if not (isinstance(raw.get("topic"), str) and content.get(raw["topic"])):
                 return None
             last["topic"] = raw["topic"]

@@ -5,7 +5,7 @@
 """
 
 from .answers import (AnswerFreeFormQuestion, AnswerResearchQuestion,
-                      AnswerSlotQuestion, AnswerTopicQuestion)
+                      AnswerSlotQuestion, AnswerTopicQuestion, TriageWhatWasSaid)
 from .conversation import (CloseSkill, GiveHelp, GiveMore, HandleFallback,
                            HandleNo, HandleYes, LaunchSkill, RepeatLast,
                            StartOver)
@@ -17,6 +17,7 @@ from .reminders import AnswerPermissionRequest, CancelReminder, ListReminders, S
 def request_handlers():
     return [
         LaunchSkill(),
+        TriageWhatWasSaid(),
         AnswerTopicQuestion(),
         AnswerSlotQuestion(),
         AnswerResearchQuestion(),

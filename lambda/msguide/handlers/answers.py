@@ -3,9 +3,12 @@
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
 
-from ..respond import content, say_prompt, say_topic
+from ..respond import content, reply, say_prompt, say_topic
+from ..render import Say
 from ..search import default_search
 from ..state import clean_thing
+from ..triage import default_triage
+from ..understand import default_understanding
 
 # intent -> (slot name, slot type, topic when the slot is empty,
 #            template topic for a value the content does not cover)
@@ -39,17 +42,53 @@ def resolved_slot(handler_input, slot_name):
     return None, slot.value
 
 
+def said_words(handler_input):
+    """Every piece of words in an IntentRequest: each slot's spoken value and,
+    when entity resolution matched, its canonical value."""
+    if get_request_type(handler_input) != "IntentRequest":
+        return []
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    words = []
+    for slot in (getattr(intent, "slots", None) or {}).values():
+        value = getattr(slot, "value", None)
+        if isinstance(value, str) and value.strip():
+            words.append(value)
+    return words
+
+
+def thing_for(topic, spoken, value=None):
+    """How a template answer names what the user asked about: the content's
+    own wording for a known value ("saunas"), else their words, cleaned."""
+    data = content()
+    for phrase in (value, clean_thing(spoken)):
+        if phrase and data.say_for(phrase):
+            return data.say_for(phrase)
+    return clean_thing(spoken or value)
+
+
 def topic_for_words(words, slot_type):
-    """A topic for words outside the slot's list: safety gate, then search
-    limited to topics that own values of the same slot type."""
+    """A topic for words outside the slot's list: search limited to topics
+    that own values of the same slot type (triage has already run)."""
     search = default_search()
-    gated = search.gate(words)
-    if gated is not None:
-        return gated
     for topic, _score, _terms in search.rank(words):
         if any(s["type"] == slot_type for s in topic.slots) and not topic.template:
             return topic
     return None
+
+
+class TriageWhatWasSaid(AbstractRequestHandler):
+    """First of all handlers: any words that signal an emergency, a crisis,
+    overheating, a relapse, a contraindication, or a medicine or diagnosis
+    question get that answer, whichever intent carried them."""
+
+    def can_handle(self, handler_input):
+        topic = default_triage().check(*said_words(handler_input))
+        handler_input.attributes_manager.request_attributes["triage"] = topic
+        return topic is not None
+
+    def handle(self, handler_input):
+        topic = handler_input.attributes_manager.request_attributes["triage"]
+        return say_topic(handler_input, topic)
 
 
 class AnswerTopicQuestion(AbstractRequestHandler):
@@ -75,7 +114,7 @@ class AnswerSlotQuestion(AbstractRequestHandler):
         value, spoken = resolved_slot(handler_input, slot_name)
         topic = data.topic_for_slot(slot_type, value) if value else None
         if topic is not None:
-            return say_topic(handler_input, topic, thing=clean_thing(spoken or value))
+            return say_topic(handler_input, topic, thing=thing_for(topic, spoken, value))
         if not spoken:
             return say_topic(handler_input, data.get(empty_id))
         topic = topic_for_words(spoken, slot_type)
@@ -100,16 +139,25 @@ class AnswerResearchQuestion(AbstractRequestHandler):
 
 
 class AnswerFreeFormQuestion(AbstractRequestHandler):
-    """Words no specific intent captured: safety gate, then content search."""
+    """Words no specific intent captured (triage has already run on them):
+    answer when sure, ask back when unsure, and say honestly when the
+    question is outside the fact sheet or outside massage and MS."""
 
     def can_handle(self, handler_input):
         return _intent_name(handler_input) == "SearchIntent"
 
     def handle(self, handler_input):
         _value, words = resolved_slot(handler_input, "query")
-        search = default_search()
-        topic = search.find(words) if words else None
-        if topic is None:
+        if not words:
             return say_prompt(handler_input, "unknown")
-        thing = search.thing_in(topic, words) if topic.template else None
-        return say_topic(handler_input, topic, thing=thing)
+        reading = default_understanding().read(words)
+        if reading.outcome in ("answer", "confirm"):
+            topic = content().get(reading.topic_id)
+            if reading.outcome == "confirm":
+                return reply(handler_input, Say(prompt="confirm", resume=topic))
+            thing = None
+            if topic.template:
+                found = default_search().thing_in(topic, words)
+                thing = thing_for(topic, found) if found else None
+            return say_topic(handler_input, topic, thing=thing)
+        return say_prompt(handler_input, reading.outcome)

@@ -1,0 +1,155 @@
+"""Safety triage: the first check on every piece of words the skill receives.
+
+The rules are data (content/triage.json); this module is their one owner. It
+loads and validates them at start-up (a bad rule raises ContentError naming
+the file, the tier and the rule), removes idioms from the words ("this
+fatigue is killing me"), then tries the tiers in order: crisis, emergency,
+overheating, relapse, contraindications, medicines, diagnosis. The first
+rule that fires names the topic that answers.
+
+A rule fires when every pattern in "all" matches, at least one in "any_of"
+matches (when given) and none in "none" does. Patterns are matched on whole
+words of the normalised text, so they need no \\b of their own.
+"""
+
+import json
+import os
+import re
+
+from .content import ContentError, default_content
+
+TRIAGE_FILE = os.path.join(os.path.dirname(__file__), "content", "triage.json")
+_RULE_KEYS = ("all", "any_of", "none")
+_VOCAB_REF = re.compile(r"<([a-z_]+)>")
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def normalize(text):
+    """Lowercase words with apostrophes kept; everything else a single space."""
+    text = str(text or "").lower().replace("\u2019", "'")
+    return " ".join(_WORD.findall(text))
+
+
+class Rule:
+    __slots__ = ("all", "any_of", "none")
+
+    def __init__(self, all_, any_of, none):
+        self.all, self.any_of, self.none = all_, any_of, none
+
+    def fires(self, said):
+        return (all(p.search(said) for p in self.all)
+                and (not self.any_of or any(p.search(said) for p in self.any_of))
+                and not any(p.search(said) for p in self.none))
+
+
+class Tier:
+    __slots__ = ("name", "topic", "rules")
+
+    def __init__(self, name, topic, rules):
+        self.name, self.topic, self.rules = name, topic, rules
+
+
+class Triage:
+    """Compiled triage rules over a Content."""
+
+    def __init__(self, data, content, path="<triage>"):
+        self.path = path
+        if not isinstance(data, dict) or not isinstance(data.get("tiers"), list):
+            self._fail("top level", "needs a 'tiers' list")
+        vocab = data.get("vocab", {})
+        if not isinstance(vocab, dict):
+            self._fail("vocab", "must be an object")
+        self._vocab = vocab
+        self.idioms = [self._compile(p, "idioms") for p in data.get("idioms", [])]
+        self.tiers = []
+        for index, tier in enumerate(data["tiers"]):
+            where = "tier %d (%s)" % (index, tier.get("name") if isinstance(tier, dict) else "?")
+            if not isinstance(tier, dict) or not tier.get("name") or not tier.get("topic"):
+                self._fail(where, "needs 'name', 'topic' and 'rules'")
+            topic = content.get(tier["topic"])
+            if topic is None:
+                self._fail(where, "unknown topic %r" % tier["topic"])
+            rules = tier.get("rules")
+            if not isinstance(rules, list) or not rules:
+                self._fail(where, "'rules' must be a non-empty list")
+            self.tiers.append(Tier(tier["name"], topic,
+                                   [self._rule(r, "%s rule %d" % (where, i)) for i, r in enumerate(rules)]))
+
+    def _fail(self, where, message):
+        raise ContentError("%s: %s: %s" % (self.path, where, message))
+
+    def _expand(self, pattern, where, depth=0):
+        def sub(match):
+            name = match.group(1)
+            if name not in self._vocab:
+                self._fail(where, "unknown vocabulary <%s>" % name)
+            if depth > 5:
+                self._fail(where, "vocabulary nests too deeply at <%s>" % name)
+            return "(?:%s)" % self._expand(self._vocab[name], where, depth + 1)
+        return _VOCAB_REF.sub(sub, pattern)
+
+    def _compile(self, pattern, where):
+        if not isinstance(pattern, str) or not pattern.strip():
+            self._fail(where, "a pattern must be a non-empty string")
+        try:
+            return re.compile(r"(?<![a-z0-9'])(?:%s)(?![a-z0-9'])" % self._expand(pattern, where))
+        except re.error as exc:
+            self._fail(where, "pattern %r is not valid: %s" % (pattern, exc))
+
+    def _rule(self, raw, where):
+        if not isinstance(raw, dict) or not raw.get("all"):
+            self._fail(where, "needs a non-empty 'all' list")
+        unknown = set(raw) - set(_RULE_KEYS)
+        if unknown:
+            self._fail(where, "unknown field(s) %s" % ", ".join(sorted(unknown)))
+        parts = []
+        for key in _RULE_KEYS:
+            patterns = raw.get(key, [])
+            if not isinstance(patterns, list):
+                self._fail(where, "field %r must be a list" % key)
+            parts.append([self._compile(p, "%s %s" % (where, key)) for p in patterns])
+        return Rule(*parts)
+
+    def strip_idioms(self, said):
+        for pattern in self.idioms:
+            said = pattern.sub(" ", said)
+        return " ".join(said.split())
+
+    def tier_for(self, text):
+        """The first Tier whose rule fires on the words, or None."""
+        said = self.strip_idioms(normalize(text))
+        if not said:
+            return None
+        for tier in self.tiers:
+            if any(rule.fires(said) for rule in tier.rules):
+                return tier
+        return None
+
+    def check(self, *texts):
+        """The topic of the most urgent tier any of the texts triggers, or None."""
+        best = None
+        for text in texts:
+            tier = self.tier_for(text) if text else None
+            if tier is not None and (best is None or self.tiers.index(tier) < self.tiers.index(best)):
+                best = tier
+        return best.topic if best else None
+
+
+def load(path=TRIAGE_FILE, content=None):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as exc:
+        raise ContentError("%s: cannot read: %s" % (path, exc))
+    except ValueError as exc:
+        raise ContentError("%s: not valid JSON: %s" % (path, exc))
+    return Triage(data, content or default_content(), path)
+
+
+_CACHE = {}
+
+
+def default_triage():
+    if "triage" not in _CACHE:
+        _CACHE["triage"] = load()
+    return _CACHE["triage"]

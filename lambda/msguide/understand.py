@@ -1,0 +1,122 @@
+"""Understand free-form words: which topic, and how sure.
+
+A linear classifier (multinomial logistic regression) trained at build time by
+tools/train_understanding.py on every voice-model sample, each topic's
+questions and keywords, and written examples of off-topic and uncovered
+questions. Its weights ship as data (content/understanding.json) and are
+scored here in plain Python: no NumPy or scikit-learn at run time.
+
+The probability of the best class gives one of five outcomes:
+- "answer": confident, say the topic;
+- "confirm": unsure between readings, ask "Are you asking about ...?";
+- "not_covered": about massage or MS but nothing the fact sheet covers;
+- "decline": not about massage or MS at all;
+- "unsure": too little to go on, say so with examples.
+The features are computed by `features()`, shared with the trainer so the two
+can never disagree.
+"""
+
+import json
+import math
+import os
+import re
+
+UNDERSTANDING_FILE = os.path.join(os.path.dirname(__file__), "content", "understanding.json")
+OFFTOPIC = "offtopic"
+UNCOVERED = "uncovered"
+_WORD = re.compile(r"[a-z0-9']+")
+STOP = frozenset("a an the to of and is are am i my me it its it's that this for with do does "
+                 "be so um uh er erm hmm like just please okay ok well you your can could would "
+                 "will".split())
+_SUFFIXES = (("ies", "y"), ("sses", "ss"), ("ness", ""), ("ing", ""), ("edly", ""), ("ed", ""),
+             ("ly", ""), ("es", ""), ("s", ""))
+
+
+def stem(word):
+    """A small suffix stripper: enough to join "massages"/"massage", "tired"/"tiring"."""
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[:-len(suffix)] + replacement
+    return word
+
+
+def tokens(text):
+    text = str(text or "").lower().replace("\u2019", "'")
+    return [stem(w.replace("'", "")) for w in _WORD.findall(text)]
+
+
+def features(text):
+    """Unigrams (less filler words) and bigrams of stemmed words."""
+    words = tokens(text)
+    found = {"u:" + w for w in words if w not in STOP}
+    found.update("b:%s_%s" % pair for pair in zip(words, words[1:]))
+    return found
+
+
+class Reading:
+    """What the classifier made of some words."""
+
+    __slots__ = ("outcome", "topic_id", "confidence", "ranked")
+
+    def __init__(self, outcome, topic_id, confidence, ranked):
+        self.outcome = outcome
+        self.topic_id = topic_id
+        self.confidence = confidence
+        self.ranked = ranked
+
+    def __repr__(self):
+        return "Reading(%s, %s, %.2f)" % (self.outcome, self.topic_id, self.confidence)
+
+
+class Understanding:
+    def __init__(self, data):
+        self.classes = data["classes"]
+        self.intercepts = data["intercepts"]
+        self.weights = data["weights"]
+        self.answer_at = data["thresholds"]["answer"]
+        self.confirm_at = data["thresholds"]["confirm"]
+        self.domain = frozenset(data["domain_words"])
+
+    def probabilities(self, text):
+        """[(class, probability)] best first."""
+        scores = list(self.intercepts)
+        for feature in features(text):
+            for index, weight in self.weights.get(feature, ()):
+                scores[index] += weight
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return sorted(((c, e / total) for c, e in zip(self.classes, exps)),
+                      key=lambda pair: -pair[1])
+
+    def in_domain(self, text):
+        return bool(set(tokens(text)) & self.domain)
+
+    def read(self, text):
+        ranked = self.probabilities(text)
+        best, confidence = ranked[0]
+        topic = best not in (OFFTOPIC, UNCOVERED)
+        if topic and confidence >= self.answer_at:
+            return Reading("answer", best, confidence, ranked)
+        if topic and confidence >= self.confirm_at and self.in_domain(text):
+            return Reading("confirm", best, confidence, ranked)
+        if self.in_domain(text):
+            return Reading("not_covered", None, confidence, ranked)
+        if best == OFFTOPIC or not topic:
+            return Reading("decline", None, confidence, ranked)
+        return Reading("unsure", None, confidence, ranked)
+
+
+def load(path=UNDERSTANDING_FILE):
+    with open(path, encoding="utf-8") as handle:
+        return Understanding(json.load(handle))
+
+
+_CACHE = {}
+
+
+def default_understanding():
+    """Loaded on first use (a free-form question), not at start-up."""
+    if "understanding" not in _CACHE:
+        _CACHE["understanding"] = load()
+    return _CACHE["understanding"]

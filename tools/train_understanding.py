@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Train the free-form understanding and write its weights as data.
+
+    python tools/train_understanding.py           # write lambda/msguide/content/understanding.json
+    python tools/train_understanding.py --check   # exit 1 if that file is stale
+
+Examples (one class per topic, plus "offtopic" and "uncovered"):
+- every sample of an intent that one topic answers (interactionModels/model.yaml);
+- every sample of the slot intents with each slot value and synonym put in,
+  labelled with the topic that owns the value;
+- each topic's title, label and keywords; extra questions, off-topic and
+  uncovered examples from interactionModels/understanding.yaml.
+A topic with many samples is subsampled (seeded) so no class drowns the rest.
+
+scikit-learn is needed here only (requirements-dev.txt); the skill scores the
+shipped weights in plain Python (lambda/msguide/understand.py). The file
+records a SHA-256 of its inputs, so the check needs no retraining.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "lambda"))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+
+from build_model import expand, load_source  # noqa: E402
+from msguide import content as content_module  # noqa: E402
+from msguide import understand  # noqa: E402
+
+EXTRA = os.path.join(ROOT, "interactionModels", "understanding.yaml")
+OUT = understand.UNDERSTANDING_FILE
+TRAINER_VERSION = 1
+MAX_PER_CLASS = 160
+SLOT_INTENTS = {"SymptomIntent": ("symptom", "SYMPTOM"), "MassageTypeIntent": ("massage_type", "MASSAGE_TYPE"),
+                "HeatIntent": ("heat", "HEAT"), "ConditionIntent": ("condition", "CONDITION")}
+SKIP_INTENTS = ("SearchIntent", "EmergencyIntent", "CrisisIntent")
+C = 4.0
+THRESHOLDS = {"answer": 0.5, "confirm": 0.25}
+MIN_WEIGHT = 0.02
+
+
+def examples(source, content, extra):
+    """{class: [sentences]} before balancing."""
+    vocab = source.get("vocab") or {}
+    found = {}
+
+    def add(label, text):
+        found.setdefault(label, []).append(" ".join(text.split()))
+
+    for name, spec in source["intents"].items():
+        if name in SKIP_INTENTS or name.startswith("AMAZON.") or not spec:
+            continue
+        patterns = spec.get("samples") or []
+        if name in content.intent_topics:
+            for pattern in patterns:
+                for sample in expand(pattern, vocab):
+                    add(content.intent_topics[name].id, re.sub(r"\{[a-z_]+\}", "", sample))
+        elif name in SLOT_INTENTS:
+            slot, slot_type = SLOT_INTENTS[name]
+            values = content.slot_values(slot_type)
+            for pattern in patterns:
+                for sample in expand(pattern, vocab):
+                    if "{%s}" % slot not in sample:
+                        continue
+                    for value, synonyms in values:
+                        topic = content.topic_for_slot(slot_type, value)
+                        for phrase in [value] + synonyms:
+                            add(topic.id, sample.replace("{%s}" % slot, phrase))
+    for topic in content.topics.values():
+        if topic.group == "scope" and topic.id not in content.intent_topics.values():
+            pass
+        for text in [topic.title, topic.label] + list(topic.keywords):
+            add(topic.id, text)
+    for topic_id, questions in (extra.get("questions") or {}).items():
+        if content.get(topic_id) is None:
+            raise SystemExit("%s: questions for unknown topic %r" % (EXTRA, topic_id))
+        for question in questions:
+            add(topic_id, question)
+    for label in (understand.OFFTOPIC, understand.UNCOVERED):
+        for text in extra.get(label) or []:
+            add(label, text)
+    return found
+
+
+def balanced(found, seed=7):
+    rng = random.Random(seed)
+    texts, labels = [], []
+    for label in sorted(found):
+        unique = sorted(set(found[label]))
+        if len(unique) > MAX_PER_CLASS:
+            unique = sorted(rng.sample(unique, MAX_PER_CLASS))
+        for text in unique:
+            texts.append(text)
+            labels.append(label)
+    return texts, labels
+
+
+def inputs_digest():
+    digest = hashlib.sha256()
+    digest.update(("trainer %d %s %s %s %s" % (TRAINER_VERSION, MAX_PER_CLASS, C, THRESHOLDS, MIN_WEIGHT)).encode())
+    for path in (os.path.join(ROOT, "interactionModels", "model.yaml"), EXTRA, content_module.CONTENT_FILE,
+                 os.path.abspath(understand.__file__)):
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()
+
+
+def train():
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    with open(EXTRA, encoding="utf-8") as handle:
+        extra = yaml.safe_load(handle)
+    content = content_module.load()
+    texts, labels = balanced(examples(load_source(), content, extra))
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform([{f: 1 for f in understand.features(t)} for t in texts])
+    model = LogisticRegression(C=C, max_iter=3000)
+    model.fit(matrix, labels)
+    classes = [str(c) for c in model.classes_]
+    weights = {}
+    for column, feature in enumerate(vectorizer.get_feature_names_out()):
+        kept = [[row, round(float(model.coef_[row, column]), 3)]
+                for row in range(len(classes)) if abs(model.coef_[row, column]) >= MIN_WEIGHT]
+        if kept:
+            weights[str(feature)] = kept
+    return {
+        "about": "Weights of the free-form understanding, written by tools/train_understanding.py; "
+                 "do not edit by hand.",
+        "inputs_sha256": inputs_digest(),
+        "examples": len(texts),
+        "classes": classes,
+        "intercepts": [round(float(v), 3) for v in model.intercept_],
+        "thresholds": THRESHOLDS,
+        "domain_words": sorted({understand.stem(w) for w in extra["domain_words"]}),
+        "weights": dict(sorted(weights.items())),
+    }
+
+
+def is_stale(path=OUT):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle).get("inputs_sha256") != inputs_digest()
+    except (OSError, ValueError):
+        return True
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args(argv)
+    if args.check:
+        if is_stale():
+            print("stale: %s (run python tools/train_understanding.py)" % os.path.relpath(OUT, ROOT))
+            return 1
+        return 0
+    data = train()
+    with open(OUT, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, separators=(",", ":"), sort_keys=False)
+        handle.write("\n")
+    print("wrote %s: %d classes, %d examples, %d features, %d KB" % (
+        os.path.relpath(OUT, ROOT), len(data["classes"]), data["examples"], len(data["weights"]),
+        os.path.getsize(OUT) // 1024))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
