@@ -43,7 +43,7 @@ SLOT_INTENTS = {"SymptomIntent": ("symptom", "SYMPTOM"), "MassageTypeIntent": ("
                 "HeatIntent": ("heat", "HEAT"), "ConditionIntent": ("condition", "CONDITION")}
 SKIP_INTENTS = ("SearchIntent", "EmergencyIntent", "CrisisIntent")
 C = 4.0
-THRESHOLDS = {"answer": 0.5, "confirm": 0.25}
+THRESHOLDS = {"answer": 0.5, "confirm": 0.25, "answer_outside_domain": 0.8}
 MIN_WEIGHT = 0.02
 
 
@@ -103,6 +103,17 @@ def balanced(found, seed=7):
     return texts, labels
 
 
+def domain_words(extra, content):
+    """Stems of the authored domain words and of every slot phrase's words."""
+    words = set(extra["domain_words"])
+    for slot_type in content_module.SLOT_TYPES:
+        for value, synonyms in content.slot_values(slot_type):
+            for phrase in [value] + synonyms:
+                words.update(phrase.split())
+    stems = {understand.stem(w.replace("'", "")) for w in words}
+    return sorted(s for s in stems if s not in understand.STOP and len(s) > 2)
+
+
 def inputs_digest():
     digest = hashlib.sha256()
     digest.update(("trainer %d %s %s %s %s" % (TRAINER_VERSION, MAX_PER_CLASS, C, THRESHOLDS, MIN_WEIGHT)).encode())
@@ -140,7 +151,7 @@ def train():
         "classes": classes,
         "intercepts": [round(float(v), 3) for v in model.intercept_],
         "thresholds": THRESHOLDS,
-        "domain_words": sorted({understand.stem(w) for w in extra["domain_words"]}),
+        "domain_words": domain_words(extra, content),
         "weights": dict(sorted(weights.items())),
     }
 

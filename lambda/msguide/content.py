@@ -71,8 +71,9 @@ class Content:
         for topic in topics:
             for slot in topic.slots:
                 self.slot_topics[(slot["type"], slot["value"])] = topic
-                for phrase in [slot["value"]] + list(slot.get("synonyms", [])):
-                    self.slot_says[phrase] = slot.get("say", slot["value"])
+                if "say" in slot:
+                    for phrase in [slot["value"]] + list(slot.get("synonyms", [])):
+                        self.slot_says[phrase] = slot["say"]
         # reminder task value -> topic that suggests it
         self.reminder_topics = {t.reminder["task"]: t for t in topics if t.reminder}
         # intent name -> the topic that answers it outright
@@ -94,8 +95,8 @@ class Content:
                 if s["type"] == slot_type]
 
     def say_for(self, phrase):
-        """How a template answer names a slot phrase: its value's "say" form
-        ("saunas" for "a sauna"), the canonical value, or None if unknown."""
+        """How a template answer names a slot phrase, when its slot gives a
+        "say" form ("saunas" for "a sauna"); else None."""
         return self.slot_says.get(phrase)
 
     def text(self, topic, part, locale):

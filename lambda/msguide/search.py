@@ -125,6 +125,11 @@ class TopicSearch:
         ranked = self.rank(said, limit=1)
         return ranked[0][0] if ranked else None
 
+    def best_id(self, text):
+        """The id of the best topic for the words, or None."""
+        topic = self.find(text)
+        return topic.id if topic is not None else None
+
     @staticmethod
     def thing_in(topic, text):
         """The longest of the topic's slot phrases found in the words, if any:

@@ -2,8 +2,8 @@
 
 The rules are data (content/triage.json); this module is their one owner. It
 loads and validates them at start-up (a bad rule raises ContentError naming
-the file, the tier and the rule), removes idioms from the words ("this
-fatigue is killing me"), then tries the tiers in order: crisis, emergency,
+the file, the tier and the rule), replaces idioms by their meaning ("this
+fatigue is killing me" is "this fatigue is really bad"), then tries the tiers in order: crisis, emergency,
 overheating, relapse, contraindications, medicines, diagnosis. The first
 rule that fires names the topic that answers.
 
@@ -24,10 +24,15 @@ _VOCAB_REF = re.compile(r"<([a-z_]+)>")
 _WORD = re.compile(r"[a-z0-9']+")
 
 
+_SPELLED = re.compile(r"(?<![a-z0-9'])((?:[a-z] ){2,}[a-z])(?![a-z0-9'])")
+
+
 def normalize(text):
-    """Lowercase words with apostrophes kept; everything else a single space."""
+    """Lowercase words with apostrophes kept, everything else a single space,
+    and letters spelled out one by one joined ("the a m t a" -> "the amta")."""
     text = str(text or "").lower().replace("\u2019", "'")
-    return " ".join(_WORD.findall(text))
+    text = " ".join(_WORD.findall(text))
+    return _SPELLED.sub(lambda m: m.group(1).replace(" ", ""), text)
 
 
 class Rule:
@@ -60,7 +65,12 @@ class Triage:
         if not isinstance(vocab, dict):
             self._fail("vocab", "must be an object")
         self._vocab = vocab
-        self.idioms = [self._compile(p, "idioms") for p in data.get("idioms", [])]
+        self.idioms = []
+        for index, entry in enumerate(data.get("idioms", [])):
+            where = "idioms[%d]" % index
+            if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], str)):
+                self._fail(where, "each idiom is [pattern, plain meaning]")
+            self.idioms.append((self._compile(entry[0], where), entry[1]))
         self.tiers = []
         for index, tier in enumerate(data["tiers"]):
             where = "tier %d (%s)" % (index, tier.get("name") if isinstance(tier, dict) else "?")
@@ -110,14 +120,16 @@ class Triage:
             parts.append([self._compile(p, "%s %s" % (where, key)) for p in patterns])
         return Rule(*parts)
 
-    def strip_idioms(self, said):
-        for pattern in self.idioms:
-            said = pattern.sub(" ", said)
+    def plain(self, said):
+        """Normalised words with idioms replaced by what they mean."""
+        said = normalize(said)
+        for pattern, meaning in self.idioms:
+            said = pattern.sub(meaning, said)
         return " ".join(said.split())
 
     def tier_for(self, text):
         """The first Tier whose rule fires on the words, or None."""
-        said = self.strip_idioms(normalize(text))
+        said = self.plain(text)
         if not said:
             return None
         for tier in self.tiers:

@@ -6,12 +6,12 @@ questions and keywords, and written examples of off-topic and uncovered
 questions. Its weights ship as data (content/understanding.json) and are
 scored here in plain Python: no NumPy or scikit-learn at run time.
 
-The probability of the best class gives one of five outcomes:
+The probability of the best class, and whether a lexical search agrees,
+give one of four outcomes:
 - "answer": confident, say the topic;
-- "confirm": unsure between readings, ask "Are you asking about ...?";
+- "confirm": unsure, ask "Are you asking about ...?" (yes answers it);
 - "not_covered": about massage or MS but nothing the fact sheet covers;
-- "decline": not about massage or MS at all;
-- "unsure": too little to go on, say so with examples.
+- "decline": not about massage or MS at all (said with examples).
 The features are computed by `features()`, shared with the trainer so the two
 can never disagree.
 """
@@ -75,6 +75,8 @@ class Understanding:
         self.weights = data["weights"]
         self.answer_at = data["thresholds"]["answer"]
         self.confirm_at = data["thresholds"]["confirm"]
+        # without a single massage or MS word, only a very sure reading answers
+        self.answer_outside_domain_at = data["thresholds"]["answer_outside_domain"]
         self.domain = frozenset(data["domain_words"])
 
     def probabilities(self, text):
@@ -92,19 +94,28 @@ class Understanding:
     def in_domain(self, text):
         return bool(set(tokens(text)) & self.domain)
 
-    def read(self, text):
+    def read(self, text, lexical=None):
+        """A Reading of the words. `lexical(text)` may name the topic a
+        lexical search (msguide.search) ranks first; agreement between the
+        two raises confidence, and a lexical hit the classifier also ranks
+        near the top is worth a confirming question."""
         ranked = self.probabilities(text)
         best, confidence = ranked[0]
-        topic = best not in (OFFTOPIC, UNCOVERED)
-        if topic and confidence >= self.answer_at:
+        is_topic = best not in (OFFTOPIC, UNCOVERED)
+        in_domain = self.in_domain(text)
+        if is_topic and confidence >= (self.answer_at if in_domain else self.answer_outside_domain_at):
             return Reading("answer", best, confidence, ranked)
-        if topic and confidence >= self.confirm_at and self.in_domain(text):
+        lexical_id = lexical(text) if lexical and (in_domain or is_topic) else None
+        if is_topic and in_domain and lexical_id == best and confidence >= self.confirm_at / 2:
+            return Reading("answer", best, confidence, ranked)
+        if is_topic and confidence >= self.confirm_at and in_domain:
             return Reading("confirm", best, confidence, ranked)
-        if self.in_domain(text):
+        near = [c for c, _p in ranked[:3]]
+        if lexical_id and lexical_id in near and in_domain:
+            return Reading("confirm", lexical_id, dict(ranked)[lexical_id], ranked)
+        if in_domain:
             return Reading("not_covered", None, confidence, ranked)
-        if best == OFFTOPIC or not topic:
-            return Reading("decline", None, confidence, ranked)
-        return Reading("unsure", None, confidence, ranked)
+        return Reading("decline", None, confidence, ranked)
 
 
 def load(path=UNDERSTANDING_FILE):

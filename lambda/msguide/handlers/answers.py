@@ -60,10 +60,8 @@ def thing_for(topic, spoken, value=None):
     """How a template answer names what the user asked about: the content's
     own wording for a known value ("saunas"), else their words, cleaned."""
     data = content()
-    for phrase in (value, clean_thing(spoken)):
-        if phrase and data.say_for(phrase):
-            return data.say_for(phrase)
-    return clean_thing(spoken or value)
+    spoken = clean_thing(spoken)
+    return data.say_for(spoken) or spoken or data.say_for(value) or value
 
 
 def topic_for_words(words, slot_type):
@@ -150,14 +148,16 @@ class AnswerFreeFormQuestion(AbstractRequestHandler):
         _value, words = resolved_slot(handler_input, "query")
         if not words:
             return say_prompt(handler_input, "unknown")
-        reading = default_understanding().read(words)
+        words = default_triage().plain(words) or words
+        search = default_search()
+        reading = default_understanding().read(words, lexical=search.best_id)
         if reading.outcome in ("answer", "confirm"):
             topic = content().get(reading.topic_id)
             if reading.outcome == "confirm":
                 return reply(handler_input, Say(prompt="confirm", resume=topic))
             thing = None
             if topic.template:
-                found = default_search().thing_in(topic, words)
+                found = search.thing_in(topic, words)
                 thing = thing_for(topic, found) if found else None
             return say_topic(handler_input, topic, thing=thing)
         return say_prompt(handler_input, reading.outcome)
