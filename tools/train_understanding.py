@@ -37,7 +37,7 @@ from msguide import understand  # noqa: E402
 
 EXTRA = os.path.join(ROOT, "interactionModels", "understanding.yaml")
 OUT = understand.UNDERSTANDING_FILE
-TRAINER_VERSION = 1
+TRAINER_VERSION = 3
 MAX_PER_CLASS = 160
 SLOT_INTENTS = {"SymptomIntent": ("symptom", "SYMPTOM"), "MassageTypeIntent": ("massage_type", "MASSAGE_TYPE"),
                 "HeatIntent": ("heat", "HEAT"), "ConditionIntent": ("condition", "CONDITION")}
@@ -90,6 +90,33 @@ def examples(source, content, extra):
     return found
 
 
+def carriers(source):
+    """The carrier phrases of SearchIntent: the words Alexa leaves out of the
+    {query} slot. Longest first, so "what is" is tried before "what"."""
+    found = set()
+    for pattern in source["intents"]["SearchIntent"]["samples"]:
+        for sample in expand(pattern, source.get("vocab") or {}):
+            if sample.endswith("{query}"):
+                found.add(sample[:-len("{query}")].strip())
+    return sorted((c for c in found if c), key=lambda c: (-len(c), c))
+
+
+def as_heard(found, source):
+    """Add each example as the SearchQuery slot would carry it: without the
+    carrier phrase it starts with. The classifier then learns the fragments
+    it is really given ("a cure", "insurance")."""
+    starts = carriers(source)
+    for label, texts in found.items():
+        extra = []
+        for text in texts:
+            for carrier in starts:
+                if text.startswith(carrier + " ") and len(text) > len(carrier) + 1:
+                    extra.append(text[len(carrier) + 1:])
+                    break
+        texts.extend(extra)
+    return found
+
+
 def balanced(found, seed=7):
     rng = random.Random(seed)
     texts, labels = [], []
@@ -104,13 +131,17 @@ def balanced(found, seed=7):
 
 
 def domain_words(extra, content):
-    """Stems of the authored domain words and of every slot phrase's words."""
-    words = set(extra["domain_words"])
+    """Stems that mark a question as about massage or MS: the authored domain
+    words, plus the words of every slot phrase that never occur in the
+    off-topic examples ("jacuzzi" counts, "time" does not)."""
+    offtopic = {w for text in extra.get("offtopic") or [] for w in understand.tokens(text)}
+    words = set()
     for slot_type in content_module.SLOT_TYPES:
         for value, synonyms in content.slot_values(slot_type):
             for phrase in [value] + synonyms:
                 words.update(phrase.split())
-    stems = {understand.stem(w.replace("'", "")) for w in words}
+    stems = {understand.stem(w.replace("'", "")) for w in words} - offtopic
+    stems |= {understand.stem(w) for w in extra["domain_words"]}
     return sorted(s for s in stems if s not in understand.STOP and len(s) > 2)
 
 
@@ -131,7 +162,8 @@ def train():
     with open(EXTRA, encoding="utf-8") as handle:
         extra = yaml.safe_load(handle)
     content = content_module.load()
-    texts, labels = balanced(examples(load_source(), content, extra))
+    source = load_source()
+    texts, labels = balanced(as_heard(examples(source, content, extra), source))
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform([{f: 1 for f in understand.features(t)} for t in texts])
     model = LogisticRegression(C=C, max_iter=3000)

@@ -54,6 +54,8 @@ class TopicSearch:
         self._generic = None
         self._lock = threading.Lock()
         self._find_cached = functools.lru_cache(maxsize=FIND_CACHE_SIZE)(self._find_uncached)
+        self._phrases = [(p, topic) for topic in content.topics.values() if topic.group != "scope"
+                         for s in topic.slots for p in [s["value"]] + list(s.get("synonyms", []))]
 
     def _build(self):
         from lunr import lunr
@@ -126,7 +128,13 @@ class TopicSearch:
         return ranked[0][0] if ranked else None
 
     def best_id(self, text):
-        """The id of the best topic for the words, or None."""
+        """The id of the best topic for the words, or None: the topic owning
+        the longest slot value or synonym said word for word ("an electric
+        blanket"), else the best Lunr match."""
+        said = " %s " % normalize(text)
+        spotted = [(len(p), t) for p, t in self._phrases if " %s " % p in said]
+        if spotted:
+            return max(spotted, key=lambda pair: pair[0])[1].id
         topic = self.find(text)
         return topic.id if topic is not None else None
 
