@@ -28,7 +28,11 @@ def spoken_texts():
     for locale, table in WORDING.items():
         if isinstance(table, dict):
             for key, text in table.items():
-                yield "wording.%s.%s" % (locale, key), text
+                if isinstance(text, str):
+                    yield "wording.%s.%s" % (locale, key), text
+    for topic in TOPICS:
+        for field, text in (topic.outside_us or {}).items():
+            yield "%s.outside_us.%s" % (topic.id, field), text
 
 
 def raw_data():
@@ -50,7 +54,9 @@ def words(text):
     (lambda d: d["topics"][6].update(answer="About {thing}."), "not a template"),
     (lambda d: d["topics"][7]["slots"][0].update(value="fatigue"), "already used"),
     (lambda d: d["topics"][7].update(colour="red"), "unknown field(s) colour"),
-    (lambda d: d["topics"][7].update(triggers=["(unclosed"]), "not a valid pattern"),
+    (lambda d: d["topics"][7].update(answer="Yes, it does."), "opens with a bare 'Yes'"),
+    (lambda d: d["topics"][7].update(answer="It may. Ask your doctor."), "opens with a bare 'It may'"),
+    (lambda d: d["topics"][7].update(pace="fast"), "field 'pace' must be one of slow"),
     (lambda d: d["topics"][7]["slots"][0].update(type="MOOD"), "unknown slot type"),
     (lambda d: d["topics"].append(copy.deepcopy(d["topics"][0])), "duplicate id"),
 ])
@@ -140,10 +146,11 @@ SECTION_GROUPS = {
     "Kinds of massage and bodywork": {"techniques"},
     "Heat and cold": {"heat"},
     "Safety and when to ask a doctor first": {"safety"},
+    "Relapses": {"relapse"},
     "Finding a qualified therapist": {"therapist"},
     "Before booking: what to discuss": {"discuss"},
     "Expectations": {"expectations"},
-    "Outside this sheet": {"scope"},
+    "Outside this sheet: emergencies and crises": {"scope"},
 }
 
 
@@ -162,3 +169,50 @@ def test_every_fact_sheet_section_is_answered_by_an_intent():
             or any(slot_intents[s["type"]] in intents for s in t.slots)
             or t.id.startswith("study-"))]
         assert reachable, section
+
+
+# ------------------------------------------------------------- speech that stands alone
+
+def test_no_answer_opens_with_a_bare_yes_no_or_maybe():
+    """The first sentence names its subject, so a wrong landing can't answer a different question."""
+    from msguide.content import BARE_OPENING
+    for topic in TOPICS:
+        for where, text in [("answer", topic.answer)] + [
+                ("outside_us." + k, v) for k, v in (topic.outside_us or {}).items() if k == "answer"]:
+            assert not BARE_OPENING.match(text), "%s.%s: %s" % (topic.id, where, text)
+
+
+def list_items(sentence):
+    """How many items a spoken list in the sentence has ("a, b, c and d" is 4)."""
+    best = 0
+    for clause in re.split(r"[:;]", sentence):
+        commas = clause.count(",")
+        if commas >= 2:
+            best = max(best, commas + 1)
+    return best
+
+
+def test_no_spoken_list_is_longer_than_four_items():
+    for where, text in spoken_texts():
+        for sentence in re.split(r"(?<=[.?!])\s+", text):
+            assert list_items(sentence) <= 4, "%s: %s" % (where, sentence)
+
+
+def test_a_short_answer_cites_at_most_one_study():
+    for topic in TOPICS:
+        years = set(re.findall(r"\b(?:19|20)\d\d\b", topic.answer))
+        assert len(years) <= 1, (topic.id, topic.answer)
+
+
+def test_spoken_text_says_u_s_not_us_and_no_jargon():
+    for where, text in spoken_texts():
+        assert not re.search(r"\bUS\b", text), where
+        assert not re.search(r"effleurage|petrissage|tapotement|Uhthoff", text, re.I), where
+
+
+def test_us_only_advice_is_spoken_only_in_en_us():
+    us_only = re.compile(r"state's licensing board|American Massage Therapy Association|Associated Bodywork", re.I)
+    for topic in TOPICS:
+        for part in ("answer", "more"):
+            for locale in ("en-GB", "en-CA", "en-AU", "en-IN"):
+                assert not us_only.search(CONTENT.text(topic, part, locale)), (topic.id, part, locale)

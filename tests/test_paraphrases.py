@@ -1,4 +1,9 @@
-"""Unseen phrasings through the strict matcher (exact samples only) and the real handler."""
+"""Unseen phrasings through the strict matcher (exact samples only) and the real handler.
+
+These phrasings were written while the keyword search was tuned, so they are
+tuning data, not a held-back measure: tools/eval_sets.py keeps the held-back
+sets. A "Do you mean"-style question is answered "yes", as voice_eval does.
+"""
 
 import os
 
@@ -17,13 +22,19 @@ MODEL = VoiceModel.for_locale("en-US")
 @pytest.mark.parametrize("words, topic_id", CASES)
 def test_unseen_phrasing_reaches_the_right_answer(handler, words, topic_id):
     match = MODEL.map(words, threshold=101)          # strict: no fuzzy rescue
-    response = handler(SimulatedUser().intent_for(MODEL, match), None)
+    user = SimulatedUser()
+    response = user.absorb(handler(user.intent_for(MODEL, match), None))
     body = response["response"]
+    if not body.get("shouldEndSession") and "Are you asking about" in body["outputSpeech"]["ssml"]:
+        # unsure, the skill asks back; the user who meant it says yes
+        response = handler(user.intent_for(MODEL, MODEL.map("yes", threshold=101)), None)
+        body = response["response"]
     if topic_id == "emergency":
         assert body["shouldEndSession"] is True and "911" in body["outputSpeech"]["ssml"]
         return
     if topic_id == "unknown":
         assert "only answer questions about massage" in body["outputSpeech"]["ssml"]
         return
-    expected = default_content().get(topic_id).title
-    assert body["card"]["title"] == expected, (match, body["outputSpeech"]["ssml"])
+    # "a|b": two topics that both answer the phrasing well
+    expected = {default_content().get(t).title for t in topic_id.split("|")}
+    assert body["card"]["title"] in expected, (match, body["outputSpeech"]["ssml"])

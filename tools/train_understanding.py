@@ -37,8 +37,9 @@ from msguide import understand  # noqa: E402
 
 EXTRA = os.path.join(ROOT, "interactionModels", "understanding.yaml")
 OUT = understand.UNDERSTANDING_FILE
-TRAINER_VERSION = 3
+TRAINER_VERSION = 4
 MAX_PER_CLASS = 160
+QUESTION_WEIGHT = 4
 SLOT_INTENTS = {"SymptomIntent": ("symptom", "SYMPTOM"), "MassageTypeIntent": ("massage_type", "MASSAGE_TYPE"),
                 "HeatIntent": ("heat", "HEAT"), "ConditionIntent": ("condition", "CONDITION")}
 SKIP_INTENTS = ("SearchIntent", "EmergencyIntent", "CrisisIntent")
@@ -55,9 +56,12 @@ def examples(source, content, extra):
     def add(label, text):
         found.setdefault(label, []).append(" ".join(text.split()))
 
+    scope = {t.id for t in content.topics.values() if t.group == "scope"}
     for name, spec in source["intents"].items():
         if name in SKIP_INTENTS or name.startswith("AMAZON.") or not spec:
             continue
+        if name in content.intent_topics and content.intent_topics[name].id in scope:
+            continue            # emergencies, crises, medicines, diagnosis: triage's job
         patterns = spec.get("samples") or []
         if name in content.intent_topics:
             for pattern in patterns:
@@ -75,15 +79,17 @@ def examples(source, content, extra):
                         for phrase in [value] + synonyms:
                             add(topic.id, sample.replace("{%s}" % slot, phrase))
     for topic in content.topics.values():
-        if topic.group == "scope" and topic.id not in content.intent_topics.values():
-            pass
+        if topic.id in scope:
+            continue
         for text in [topic.title, topic.label] + list(topic.keywords):
             add(topic.id, text)
     for topic_id, questions in (extra.get("questions") or {}).items():
         if content.get(topic_id) is None:
             raise SystemExit("%s: questions for unknown topic %r" % (EXTRA, topic_id))
         for question in questions:
-            add(topic_id, question)
+            # written questions count as much as several template samples
+            for _copy in range(QUESTION_WEIGHT):
+                add(topic_id, question)
     for label in (understand.OFFTOPIC, understand.UNCOVERED):
         for text in extra.get(label) or []:
             add(label, text)
@@ -118,16 +124,22 @@ def as_heard(found, source):
 
 
 def balanced(found, seed=7):
+    """(texts, labels, weights): each class subsampled to MAX_PER_CLASS
+    distinct texts; a text given several times keeps that many as weight."""
     rng = random.Random(seed)
-    texts, labels = [], []
+    texts, labels, weights = [], [], []
     for label in sorted(found):
-        unique = sorted(set(found[label]))
+        counts = {}
+        for text in found[label]:
+            counts[text] = counts.get(text, 0) + 1
+        unique = sorted(counts)
         if len(unique) > MAX_PER_CLASS:
             unique = sorted(rng.sample(unique, MAX_PER_CLASS))
         for text in unique:
             texts.append(text)
             labels.append(label)
-    return texts, labels
+            weights.append(counts[text])
+    return texts, labels, weights
 
 
 def domain_words(extra, content):
@@ -142,12 +154,13 @@ def domain_words(extra, content):
                 words.update(phrase.split())
     stems = {understand.stem(w.replace("'", "")) for w in words} - offtopic
     stems |= {understand.stem(w) for w in extra["domain_words"]}
-    return sorted(s for s in stems if s not in understand.STOP and len(s) > 2)
+    return sorted(s for s in stems if s not in understand.STOP and len(s) > 1)
 
 
 def inputs_digest():
     digest = hashlib.sha256()
-    digest.update(("trainer %d %s %s %s %s" % (TRAINER_VERSION, MAX_PER_CLASS, C, THRESHOLDS, MIN_WEIGHT)).encode())
+    digest.update(("trainer %d %s %s %s %s %s" % (TRAINER_VERSION, MAX_PER_CLASS, QUESTION_WEIGHT, C,
+                                                 THRESHOLDS, MIN_WEIGHT)).encode())
     for path in (os.path.join(ROOT, "interactionModels", "model.yaml"), EXTRA, content_module.CONTENT_FILE,
                  os.path.abspath(understand.__file__)):
         with open(path, "rb") as handle:
@@ -163,11 +176,11 @@ def train():
         extra = yaml.safe_load(handle)
     content = content_module.load()
     source = load_source()
-    texts, labels = balanced(as_heard(examples(source, content, extra), source))
+    texts, labels, sample_weights = balanced(as_heard(examples(source, content, extra), source))
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform([{f: 1 for f in understand.features(t)} for t in texts])
     model = LogisticRegression(C=C, max_iter=3000)
-    model.fit(matrix, labels)
+    model.fit(matrix, labels, sample_weight=sample_weights)
     classes = [str(c) for c in model.classes_]
     weights = {}
     for column, feature in enumerate(vectorizer.get_feature_names_out()):

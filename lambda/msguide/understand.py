@@ -108,11 +108,11 @@ class Understanding:
         lexical_id = lexical(text) if lexical and (in_domain or is_topic) else None
         if is_topic and in_domain and lexical_id == best and confidence >= self.confirm_at / 2:
             return Reading("answer", best, confidence, ranked)
-        if is_topic and confidence >= self.confirm_at and in_domain:
-            return Reading("confirm", best, confidence, ranked)
         near = [c for c, _p in ranked[:3]]
         if lexical_id and lexical_id in near and in_domain:
             return Reading("confirm", lexical_id, dict(ranked)[lexical_id], ranked)
+        if is_topic and confidence >= self.confirm_at and in_domain:
+            return Reading("confirm", best, confidence, ranked)
         if in_domain:
             return Reading("not_covered", None, confidence, ranked)
         return Reading("decline", None, confidence, ranked)
