@@ -227,6 +227,26 @@ def score(part="tune", threshold=101, show_failures=False, runner=None):
     return totals, failures
 
 
+def failure_kinds(failures):
+    """{kind: {what went wrong: count}}: safe to print for the held-back part,
+    since it names no phrasing."""
+    summary = {}
+    for case, _intent, _reasons, text in failures:
+        if re.search(URGENT_REPLY, text, re.I):
+            what = "urgent reply"
+        elif re.search(DECLINE, text, re.I):
+            what = "declined"
+        elif re.search(NOT_COVERED, text, re.I):
+            what = "said not covered"
+        elif re.search(r"didn't catch", text, re.I):
+            what = "fallback"
+        else:
+            what = "other answer"
+        summary.setdefault(case["kind"], {}).setdefault(what, 0)
+        summary[case["kind"]][what] += 1
+    return summary
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -256,6 +276,8 @@ def main(argv=None):
     total = sum(t for _, t in totals.values())
     for kind, (p, t) in sorted(totals.items()):
         print("%-17s %3d/%-3d %5.1f%%" % (kind, p, t, 100.0 * p / t))
+    for kind, what in sorted(failure_kinds(failures).items()):
+        print("  %s failures: %s" % (kind, ", ".join("%s %d" % pair for pair in sorted(what.items()))))
     print("RESULT part=%s pass=%d total=%d rate=%.3f" % (args.part, passed, total, passed / max(total, 1)))
     return 0
 

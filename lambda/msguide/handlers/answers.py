@@ -80,7 +80,10 @@ class TriageWhatWasSaid(AbstractRequestHandler):
     question get that answer, whichever intent carried them."""
 
     def can_handle(self, handler_input):
-        topic = default_triage().check(*said_words(handler_input))
+        words = said_words(handler_input)
+        if not words:               # launch, yes/no, help...: nothing to triage, nothing loaded
+            return False
+        topic = default_triage().check(*words)
         handler_input.attributes_manager.request_attributes["triage"] = topic
         return topic is not None
 

@@ -1,0 +1,133 @@
+"""Safety triage: rules as data, run first on every piece of words, through real envelopes."""
+
+import copy
+import json
+import re
+
+import pytest
+
+from alexa import Session, ends_session, speech_text
+from msguide.content import ContentError, default_content
+from msguide import triage as triage_module
+
+RAW = json.load(open(triage_module.TRIAGE_FILE, encoding="utf-8"))
+TRIAGE = triage_module.load()
+
+
+def topic_id(words):
+    topic = TRIAGE.check(words)
+    return topic.id if topic else None
+
+
+# ------------------------------------------------------------------ the data
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda d: d["tiers"][0]["rules"][0].update(all=["(unclosed"]), "is not valid"),
+    (lambda d: d["tiers"][0].update(topic="nowhere"), "unknown topic 'nowhere'"),
+    (lambda d: d["tiers"][1]["rules"][0].update(all=["<nothing> at all"]), "unknown vocabulary <nothing>"),
+    (lambda d: d["tiers"][1]["rules"][0].update(sometimes=["x"]), "unknown field(s) sometimes"),
+    (lambda d: d["tiers"][1]["rules"][0].update(all=[]), "non-empty 'all'"),
+    (lambda d: d["idioms"].append("no meaning given"), "[pattern, plain meaning]"),
+])
+def test_a_bad_rule_fails_at_load_naming_file_tier_and_rule(mutate, message):
+    data = copy.deepcopy(RAW)
+    mutate(data)
+    with pytest.raises(ContentError) as caught:
+        triage_module.Triage(data, default_content(), "triage.json")
+    assert message in str(caught.value) and str(caught.value).startswith("triage.json: ")
+
+
+def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
+    names = [t["name"] for t in RAW["tiers"]]
+    assert names[:4] == ["crisis", "emergency", "overheating", "relapse"]
+    assert default_content().get("crisis").emergency and default_content().get("emergency").emergency
+
+
+# ------------------------------------------------------------------ the tiers
+
+@pytest.mark.parametrize("words, expected", [
+    ("my face is drooping and my speech is slurred", "emergency"),
+    ("my chest hurts", "emergency"),
+    ("i suddenly can't see out of one eye", "emergency"),
+    ("i took too many pills", "emergency"),
+    ("i fell down the stairs and my arm really hurts", "emergency"),
+    ("i don't want to live anymore", "crisis"),
+    ("i want to end it all", "crisis"),
+    ("everyone would be better off without me", "crisis"),
+    ("i've been hurting myself", "crisis"),
+    ("my vision went blurry in the hot tub", "overheating"),
+    ("could this be a relapse my balance has been off for two days", "relapse"),
+    ("i have a pressure sore can the therapist massage it", "broken-skin"),
+    ("can i have a massage with a clot in my calf", "blood-clot"),
+    ("is massage better than my disease modifying therapy", "medication"),
+    ("how many ibuprofen can i take after a massage", "medication"),
+    ("my hands keep tingling do i have ms", "diagnosis"),
+])
+def test_the_words_reach_their_tier(words, expected):
+    assert topic_id(words) == expected
+
+
+@pytest.mark.parametrize("words", [
+    "this fatigue is killing me", "my back is killing me", "i'm dying to try reflexology",
+    "i could kill for a massage", "i had a stroke years ago can i still get a massage",
+    "my speech gets a bit slurred when i'm tired", "does massage help prevent pressure sores",
+    "can massage help with chest tightness from spasms", "who won the game last night",
+])
+def test_idioms_history_and_near_misses_are_not_urgent(words):
+    assert topic_id(words) not in ("emergency", "crisis")
+
+
+def test_an_idiom_keeps_its_meaning_for_understanding():
+    assert TRIAGE.plain("This fatigue is KILLING me!") == "this fatigue is really bad"
+    assert TRIAGE.plain("what's the A M T A") == "what's the amta"
+
+
+def test_a_crisis_outranks_an_emergency_in_the_same_words():
+    assert topic_id("i took too many pills because i want to die") == "crisis"
+
+
+# ------------------------------------------------------------------ through the skill
+
+@pytest.mark.parametrize("intent, slots", [
+    ("SearchIntent", {"query": "my dad's face is drooping on one side"}),
+    ("SymptomIntent", {"symptom": ("chest pain and i can't breathe", None)}),
+    ("ConditionIntent", {"condition": ("a seizure right now", None)}),
+    ("DiagnosisIntent", {"symptoms": "my husband collapsed"}),
+    ("MedicationIntent", {"medicine": "too many pills he won't wake up"}),
+    ("SetReminderIntent", {"task": ("call an ambulance", None)}),
+])
+def test_every_slot_of_every_intent_is_triaged_first(handler, intent, slots):
+    session = Session(locale="en-GB")
+    response = handler(session.intent(intent, **slots), None)
+    assert "999" in speech_text(response) and ends_session(response)
+
+
+@pytest.mark.parametrize("locale, numbers, spoken", [
+    ("en-US", ["911", "988"], None), ("en-CA", ["911", "988"], None),
+    ("en-GB", ["999", "116 123"], None), ("en-AU", ["000", "13 11 14"], "triple zero"),
+    ("en-IN", ["112", "14416"], None)])
+def test_a_crisis_gets_the_emergency_number_and_the_local_line_slowly(handler, locale, numbers, spoken):
+    response = handler(Session(locale=locale).intent("SearchIntent", query="i don't want to be here anymore"), None)
+    text, ssml = speech_text(response), response["response"]["outputSpeech"]["ssml"]
+    for number in numbers:
+        assert number in text and number in response["response"]["card"]["content"]
+        assert number in response["response"]["card"]["title"]
+    assert ends_session(response) and '<prosody rate="90%">' in ssml and "<break" in ssml
+    assert not re.match(r"(yes|no|it may)\b", text, re.I)
+    if spoken:
+        assert 'alias="%s"' % spoken in ssml
+
+
+@pytest.mark.parametrize("locale, number", [("en-US", "911"), ("en-GB", "999"), ("en-AU", "000"),
+                                            ("en-IN", "112"), ("xx-YY", "911")])
+def test_fallback_ends_with_where_urgent_help_is(handler, locale, number):
+    response = handler(Session(locale=locale).intent("AMAZON.FallbackIntent"), None)
+    assert speech_text(response).endswith("If you need urgent help, call %s." % number)
+    assert not ends_session(response)
+
+
+def test_an_existing_sore_never_gets_the_prevention_answer(handler):
+    session = Session()
+    text = speech_text(handler(session.intent("SearchIntent", query="have a bed sore is massage on it ok"), None))
+    assert "never be massaged" in text or "never massage over" in text
+    assert "may help prevent" not in text
