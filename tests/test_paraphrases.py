@@ -6,6 +6,7 @@ sets. A "Do you mean"-style question is answered "yes", as voice_eval does.
 """
 
 import os
+import re
 
 import pytest
 import yaml
@@ -32,8 +33,9 @@ def test_unseen_phrasing_reaches_the_right_answer(handler, words, topic_id):
     if topic_id == "emergency":
         assert body["shouldEndSession"] is True and "911" in body["outputSpeech"]["ssml"]
         return
-    if topic_id == "unknown":
-        assert "only answer questions about massage" in body["outputSpeech"]["ssml"]
+    if topic_id == "unknown":       # the honest don't-know: outside massage and MS, or the sheet
+        assert re.search(r"only answer questions about massage|sources don't cover",
+                         body["outputSpeech"]["ssml"]), body["outputSpeech"]["ssml"]
         return
     # "a|b": two topics that both answer the phrasing well
     expected = {default_content().get(t).title for t in topic_id.split("|")}

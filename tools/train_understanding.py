@@ -44,7 +44,7 @@ SLOT_INTENTS = {"SymptomIntent": ("symptom", "SYMPTOM"), "MassageTypeIntent": ("
                 "HeatIntent": ("heat", "HEAT"), "ConditionIntent": ("condition", "CONDITION")}
 SKIP_INTENTS = ("SearchIntent", "EmergencyIntent", "CrisisIntent")
 C = 4.0
-THRESHOLDS = {"answer": 0.5, "confirm": 0.25, "answer_outside_domain": 0.8}
+THRESHOLDS = {"answer": 0.5, "confirm": 0.25, "answer_outside_domain": 0.8, "lexical_confirm": 0.1}
 MIN_WEIGHT = 0.02
 
 

@@ -29,7 +29,8 @@ STOP = frozenset("a an the to of and is are am i my me it its it's that this for
                  "be so um uh er erm hmm like just please okay ok well you your can could would "
                  "will".split())
 _SUFFIXES = (("ies", "y"), ("sses", "ss"), ("ness", ""), ("ing", ""), ("edly", ""), ("ed", ""),
-             ("ly", ""), ("es", ""), ("s", ""))
+             ("ly", ""), ("ss", "ss"), ("us", "us"),
+             ("is", "is"), ("s", ""))
 
 
 def stem(word):
@@ -77,6 +78,8 @@ class Understanding:
         self.confirm_at = data["thresholds"]["confirm"]
         # without a single massage or MS word, only a very sure reading answers
         self.answer_outside_domain_at = data["thresholds"]["answer_outside_domain"]
+        # a lexical match the classifier ranks near the top, at least this sure, is worth asking about
+        self.lexical_confirm_at = data["thresholds"]["lexical_confirm"]
         self.domain = frozenset(data["domain_words"])
 
     def probabilities(self, text):
@@ -108,9 +111,11 @@ class Understanding:
         lexical_id = lexical(text) if lexical and (in_domain or is_topic) else None
         if is_topic and in_domain and lexical_id == best and confidence >= self.confirm_at / 2:
             return Reading("answer", best, confidence, ranked)
-        near = [c for c, _p in ranked[:3]]
-        if lexical_id and lexical_id in near and in_domain:
-            return Reading("confirm", lexical_id, dict(ranked)[lexical_id], ranked)
+        if best == UNCOVERED and in_domain:
+            return Reading("not_covered", None, confidence, ranked)
+        near = {c: p for c, p in ranked[:3] if p >= self.lexical_confirm_at}
+        if lexical_id in near and in_domain:
+            return Reading("confirm", lexical_id, near[lexical_id], ranked)
         if is_topic and confidence >= self.confirm_at and in_domain:
             return Reading("confirm", best, confidence, ranked)
         if in_domain:

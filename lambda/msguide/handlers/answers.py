@@ -20,6 +20,11 @@ SLOT_INTENTS = {
 }
 
 
+# a template topic ("my sources don't cover {thing}") heard without its thing
+# -> the general topic of the same slot type
+GENERAL_TOPIC = {unknown: empty for _slot, _type, empty, unknown in SLOT_INTENTS.values()}
+
+
 def _intent_name(handler_input):
     if get_request_type(handler_input) != "IntentRequest":
         return None
@@ -156,11 +161,13 @@ class AnswerFreeFormQuestion(AbstractRequestHandler):
         reading = default_understanding().read(words, lexical=search.best_id)
         if reading.outcome in ("answer", "confirm"):
             topic = content().get(reading.topic_id)
-            if reading.outcome == "confirm":
-                return reply(handler_input, Say(prompt="confirm", resume=topic))
             thing = None
             if topic.template:
                 found = search.thing_in(topic, words)
                 thing = thing_for(topic, found) if found else None
+                if thing is None:       # "my sources don't cover {thing}" needs its thing
+                    topic = content().get(GENERAL_TOPIC[topic.id])
+            if reading.outcome == "confirm":
+                return reply(handler_input, Say(prompt="confirm", resume=topic))
             return say_topic(handler_input, topic, thing=thing)
         return say_prompt(handler_input, reading.outcome)

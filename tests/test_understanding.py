@@ -1,0 +1,92 @@
+"""The learned understanding of free-form words: shipped as data, scored without
+heavy libraries, and turned into answer / confirm / not covered / decline."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from alexa import Session, ends_session, speech_text
+from conftest import LAMBDA_DIR, ROOT
+from msguide.search import default_search
+from msguide.understand import default_understanding, features
+
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import train_understanding  # noqa: E402
+
+READ = default_understanding()
+
+
+def read(words):
+    return READ.read(words, lexical=default_search().best_id)
+
+
+def test_the_shipped_weights_are_fresh():
+    assert not train_understanding.is_stale(), "run python tools/train_understanding.py"
+
+
+def test_scoring_needs_no_numpy_or_scikit_learn():
+    code = ("import sys; sys.path.insert(0, %r)\n"
+            "from msguide.understand import default_understanding\n"
+            "r = default_understanding().read('is a jacuzzi bad for me')\n"
+            "assert r.topic_id == 'hot-tub', r\n"
+            "assert not {'numpy', 'sklearn', 'scipy'} & set(sys.modules), sorted(sys.modules)\n" % LAMBDA_DIR)
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_features_are_stemmed_words_and_pairs():
+    found = features("Massages for my tired legs")
+    assert {"u:massage", "u:tir", "u:leg", "b:massage_for"} <= found
+
+
+@pytest.mark.parametrize("words, topic", [
+    ("a massage for my stiff legs", "spasticity"),
+    ("insurance", "insurance"),
+    ("a cure", "cure"),
+    ("price of a massage", "cost"),
+])
+def test_confident_readings_answer(words, topic):
+    reading = read(words)
+    assert (reading.outcome, reading.topic_id) == ("answer", topic)
+
+
+@pytest.mark.parametrize("words, outcome", [
+    ("who won the game last night", "decline"),
+    ("the capital of france", "decline"),
+    ("can my husband massage me with oil at home", "not_covered"),
+])
+def test_off_topic_is_declined_and_uncovered_massage_questions_are_not(words, outcome):
+    assert read(words).outcome == outcome
+
+
+def test_an_unsure_reading_asks_back_and_yes_gets_the_answer(handler):
+    session = Session()
+    reading = read("proof massage works")
+    assert reading.outcome == "confirm"
+    response = session.absorb(handler(session.intent("SearchIntent", query="proof massage works"), None))
+    assert speech_text(response).startswith("Are you asking about")
+    assert not ends_session(response)
+    answer = speech_text(session.absorb(handler(session.intent("AMAZON.YesIntent"), None)))
+    assert "studied" in answer
+
+
+def test_no_to_a_confirming_question_asks_what_else(handler):
+    session = Session()
+    session.absorb(handler(session.intent("SearchIntent", query="proof massage works"), None))
+    text = speech_text(session.absorb(handler(session.intent("AMAZON.NoIntent"), None)))
+    assert "anything else" in text
+
+
+def test_not_covered_and_decline_are_spoken_differently(handler):
+    covered = speech_text(handler(Session().intent("SearchIntent", query="can my husband massage me with oil"), None))
+    declined = speech_text(handler(Session().intent("SearchIntent", query="who won the game last night"), None))
+    assert "sources don't cover" in covered and "doctor" in covered
+    assert "only answer questions about massage" in declined and "could ask" in declined
+
+
+def test_a_template_topic_heard_without_its_thing_says_the_general_answer(handler):
+    text = speech_text(handler(Session().intent("SearchIntent", query="my sauna"), None))
+    assert "don't cover saunas directly" in text
+    text = speech_text(handler(Session().intent("SearchIntent", query="heat treatments"), None))
+    assert "cover that" not in text
