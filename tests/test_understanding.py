@@ -9,6 +9,7 @@ import pytest
 
 from alexa import Session, ends_session, speech_text
 from conftest import LAMBDA_DIR, ROOT
+from msguide.content import default_content
 from msguide.search import default_search
 from msguide.understand import default_understanding, features
 
@@ -60,20 +61,35 @@ def test_off_topic_is_declined_and_uncovered_massage_questions_are_not(words, ou
     assert read(words).outcome == outcome
 
 
+# Half-formed questions; which of them the classifier is unsure about changes
+# with each retraining, so the tests take the first it asks back about.
+VAGUE = ["feel worse when it is hot", "kind of rub helps", "massage and the nerves", "spasms and pain",
+         "the stones thing", "therapist stuff", "massage studies", "heat and my legs", "proof massage works"]
+
+
+def vague_question():
+    for words in VAGUE:
+        reading = read(words)
+        if reading.outcome == "confirm":
+            return words, reading
+    pytest.fail("the classifier is sure (or silent) about every vague question: %s" % VAGUE)
+
+
 def test_an_unsure_reading_asks_back_and_yes_gets_the_answer(handler):
+    words, reading = vague_question()
     session = Session()
-    reading = read("proof massage works")
-    assert reading.outcome == "confirm"
-    response = session.absorb(handler(session.intent("SearchIntent", query="proof massage works"), None))
-    assert speech_text(response).startswith("Are you asking about")
+    response = session.absorb(handler(session.intent("SearchIntent", query=words), None))
+    topic = default_content().get(reading.topic_id)
+    assert speech_text(response) == "Are you asking about %s?" % topic.label
     assert not ends_session(response)
-    answer = speech_text(session.absorb(handler(session.intent("AMAZON.YesIntent"), None)))
-    assert "studied" in answer
+    answer = session.absorb(handler(session.intent("AMAZON.YesIntent"), None))
+    assert answer["response"]["card"]["title"] == topic.title
 
 
 def test_no_to_a_confirming_question_asks_what_else(handler):
+    words, _reading = vague_question()
     session = Session()
-    session.absorb(handler(session.intent("SearchIntent", query="proof massage works"), None))
+    session.absorb(handler(session.intent("SearchIntent", query=words), None))
     text = speech_text(session.absorb(handler(session.intent("AMAZON.NoIntent"), None)))
     assert "anything else" in text
 

@@ -8,8 +8,8 @@ Examples (one class per topic, plus "offtopic" and "uncovered"):
 - every sample of an intent that one topic answers (interactionModels/model.yaml);
 - every sample of the slot intents with each slot value and synonym put in,
   labelled with the topic that owns the value;
-- each topic's title, label and keywords; extra questions, off-topic and
-  uncovered examples from interactionModels/understanding.yaml.
+- each topic's natural questions (weighted), title, label and keywords;
+- off-topic and uncovered examples from interactionModels/understanding.yaml.
 A topic with many samples is subsampled (seeded) so no class drowns the rest.
 
 scikit-learn is needed here only (requirements-dev.txt); the skill scores the
@@ -37,14 +37,14 @@ from msguide import understand  # noqa: E402
 
 EXTRA = os.path.join(ROOT, "interactionModels", "understanding.yaml")
 OUT = understand.UNDERSTANDING_FILE
-TRAINER_VERSION = 4
-MAX_PER_CLASS = 160
-QUESTION_WEIGHT = 4
+TRAINER_VERSION = 5
+MAX_PER_CLASS = 250
+QUESTION_WEIGHT = 2
 SLOT_INTENTS = {"SymptomIntent": ("symptom", "SYMPTOM"), "MassageTypeIntent": ("massage_type", "MASSAGE_TYPE"),
                 "HeatIntent": ("heat", "HEAT"), "ConditionIntent": ("condition", "CONDITION")}
 SKIP_INTENTS = ("SearchIntent", "EmergencyIntent", "CrisisIntent")
-C = 4.0
-THRESHOLDS = {"answer": 0.5, "confirm": 0.25, "answer_outside_domain": 0.8, "lexical_confirm": 0.1}
+C = 2.0
+THRESHOLDS = {"answer": 0.5, "confirm": 0.12, "answer_outside_domain": 0.6, "lexical_confirm": 0.1}
 MIN_WEIGHT = 0.02
 
 
@@ -53,8 +53,11 @@ def examples(source, content, extra):
     vocab = source.get("vocab") or {}
     found = {}
 
-    def add(label, text):
-        found.setdefault(label, []).append(" ".join(text.split()))
+    def add(label, text, written=False):
+        """A template sample, or (written=True) a sentence a person wrote,
+        which is always kept when a class is subsampled."""
+        text = " ".join(text.split())
+        found.setdefault(label, []).append(("*" if written else "") + text)
 
     scope = {t.id for t in content.topics.values() if t.group == "scope"}
     for name, spec in source["intents"].items():
@@ -82,17 +85,17 @@ def examples(source, content, extra):
         if topic.id in scope:
             continue
         for text in [topic.title, topic.label] + list(topic.keywords):
-            add(topic.id, text)
-    for topic_id, questions in (extra.get("questions") or {}).items():
-        if content.get(topic_id) is None:
-            raise SystemExit("%s: questions for unknown topic %r" % (EXTRA, topic_id))
-        for question in questions:
+            add(topic.id, text, written=True)
+    for topic in content.topics.values():
+        if topic.id in scope:
+            continue
+        for question in topic.questions:
             # written questions count as much as several template samples
             for _copy in range(QUESTION_WEIGHT):
-                add(topic_id, question)
+                add(topic.id, question, written=True)
     for label in (understand.OFFTOPIC, understand.UNCOVERED):
         for text in extra.get(label) or []:
-            add(label, text)
+            add(label, text, written=True)
     return found
 
 
@@ -115,27 +118,32 @@ def as_heard(found, source):
     for label, texts in found.items():
         extra = []
         for text in texts:
+            mark, bare = ("*", text[1:]) if text.startswith("*") else ("", text)
             for carrier in starts:
-                if text.startswith(carrier + " ") and len(text) > len(carrier) + 1:
-                    extra.append(text[len(carrier) + 1:])
+                if bare.startswith(carrier + " ") and len(bare) > len(carrier) + 1:
+                    extra.append(mark + bare[len(carrier) + 1:])
                     break
         texts.extend(extra)
     return found
 
 
 def balanced(found, seed=7):
-    """(texts, labels, weights): each class subsampled to MAX_PER_CLASS
-    distinct texts; a text given several times keeps that many as weight."""
+    """(texts, labels, weights): every written sentence, plus template samples
+    subsampled to MAX_PER_CLASS distinct texts per class; a text given
+    several times keeps that many as its weight."""
     rng = random.Random(seed)
     texts, labels, weights = [], [], []
     for label in sorted(found):
-        counts = {}
+        counts, written = {}, set()
         for text in found[label]:
+            if text.startswith("*"):
+                text = text[1:]
+                written.add(text)
             counts[text] = counts.get(text, 0) + 1
-        unique = sorted(counts)
-        if len(unique) > MAX_PER_CLASS:
-            unique = sorted(rng.sample(unique, MAX_PER_CLASS))
-        for text in unique:
+        samples = sorted(set(counts) - written)
+        if len(samples) > MAX_PER_CLASS:
+            samples = rng.sample(samples, MAX_PER_CLASS)
+        for text in sorted(written | set(samples)):
             texts.append(text)
             labels.append(label)
             weights.append(counts[text])

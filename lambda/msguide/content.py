@@ -15,6 +15,7 @@ CONTENT_FILE = os.path.join(os.path.dirname(__file__), "content", "topics.json")
 
 MAX_ANSWER_WORDS = 35
 MAX_MORE_WORDS = 70
+MIN_QUESTIONS = 3
 SLOT_TYPES = ("SYMPTOM", "MASSAGE_TYPE", "HEAT", "CONDITION")
 REMINDER_TYPE = "REMINDER_TASK"
 _REMINDER_FIELDS = ("task", "synonyms", "say", "text")
@@ -25,7 +26,7 @@ _REQUIRED = {"id": str, "group": str, "title": str, "label": str,
              "answer": str, "more": str, "sources": list}
 _OPTIONAL = {"intent": str, "related": str, "research": str, "slots": list, "keywords": list,
              "safety": str, "reminder": dict, "template": bool,
-             "emergency": bool, "pace": str, "outside_us": dict}
+             "emergency": bool, "pace": str, "outside_us": dict, "questions": list}
 _SLOT_FIELDS = ("type", "value", "synonyms", "say")
 # An answer must name its subject: "Yes." or "It may." answers whatever was asked.
 BARE_OPENING = re.compile(r"^\s*(yes|no|yeah|nope|it may|it might|it can|it does|often,? yes|quite a lot|sure|definitely|probably|maybe|not really|absolutely|of course)\b", re.I)
@@ -43,11 +44,11 @@ class Topic:
 
     __slots__ = ("id", "group", "title", "label", "intent", "answer", "more", "sources",
                  "related", "research", "slots", "keywords", "safety",
-                 "reminder", "template", "emergency", "pace", "outside_us")
+                 "reminder", "template", "emergency", "pace", "outside_us", "questions")
 
     def __init__(self, data):
         for name in self.__slots__:
-            default = [] if name in ("slots", "keywords") else None
+            default = [] if name in ("slots", "keywords", "questions") else None
             if name in ("template", "emergency"):
                 default = False
             setattr(self, name, data.get(name, default))
@@ -133,6 +134,16 @@ def _check_fields(path, where, entry):
     for field in ("title", "label", "answer", "more"):
         if not entry[field].strip():
             _fail(path, where, "field %r is empty" % field)
+
+
+def _check_questions(path, where, entry):
+    """Every answerable topic carries natural questions; the understanding learns from them."""
+    questions = entry.get("questions", [])
+    if entry["group"] != "scope" and len(questions) < MIN_QUESTIONS:
+        _fail(path, where, "field 'questions' needs at least %d natural questions" % MIN_QUESTIONS)
+    for question in questions:
+        if not isinstance(question, str) or not question.strip():
+            _fail(path, where, "field 'questions' must hold non-empty strings")
 
 
 def _check_text(path, where, entry):
@@ -238,6 +249,7 @@ def parse(data, path="<content>"):
         if entry.get("safety") and entry["safety"] not in reminders:
             _fail(path, where, "unknown safety reminder %r" % entry["safety"])
         _check_text(path, where, entry)
+        _check_questions(path, where, entry)
         _check_slots(path, where, entry, seen_values)
         _check_reminder(path, where, entry, seen_values)
         topics.append(Topic(entry))

@@ -109,7 +109,7 @@ class Understanding:
         if is_topic and confidence >= (self.answer_at if in_domain else self.answer_outside_domain_at):
             return Reading("answer", best, confidence, ranked)
         lexical_id = lexical(text) if lexical and (in_domain or is_topic) else None
-        if is_topic and in_domain and lexical_id == best and confidence >= self.confirm_at / 2:
+        if is_topic and in_domain and lexical_id == best and confidence >= self.lexical_confirm_at:
             return Reading("answer", best, confidence, ranked)
         if best == UNCOVERED and in_domain:
             return Reading("not_covered", None, confidence, ranked)
