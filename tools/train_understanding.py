@@ -37,7 +37,7 @@ from msguide import understand  # noqa: E402
 
 EXTRA = os.path.join(ROOT, "interactionModels", "understanding.yaml")
 OUT = understand.UNDERSTANDING_FILE
-TRAINER_VERSION = 5
+TRAINER_VERSION = 6
 MAX_PER_CLASS = 250
 QUESTION_WEIGHT = 2
 SLOT_INTENTS = {"SymptomIntent": ("symptom", "SYMPTOM"), "MassageTypeIntent": ("massage_type", "MASSAGE_TYPE"),
@@ -192,10 +192,10 @@ def train():
     classes = [str(c) for c in model.classes_]
     weights = {}
     for column, feature in enumerate(vectorizer.get_feature_names_out()):
-        kept = [[row, round(float(model.coef_[row, column]), 3)]
+        kept = ["%d:%s" % (row, round(float(model.coef_[row, column]), 3))
                 for row in range(len(classes)) if abs(model.coef_[row, column]) >= MIN_WEIGHT]
         if kept:
-            weights[str(feature)] = kept
+            weights[str(feature)] = " ".join(kept)
     return {
         "about": "Weights of the free-form understanding, written by tools/train_understanding.py; "
                  "do not edit by hand.",

@@ -12,6 +12,7 @@ matches (when given) and none in "none" does. Patterns are matched on whole
 words of the normalised text, so they need no \\b of their own.
 """
 
+import functools
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from .content import ContentError, default_content
 
 TRIAGE_FILE = os.path.join(os.path.dirname(__file__), "content", "triage.json")
 _RULE_KEYS = ("all", "any_of", "none")
+CACHE_SIZE = 4096
 _VOCAB_REF = re.compile(r"<([a-z_]+)>")
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -65,6 +67,7 @@ class Triage:
         if not isinstance(vocab, dict):
             self._fail("vocab", "must be an object")
         self._vocab = vocab
+        self._compiled = {}         # expanded pattern -> regex: shared pieces compile once
         self.idioms = []
         for index, entry in enumerate(data.get("idioms", [])):
             where = "idioms[%d]" % index
@@ -84,6 +87,10 @@ class Triage:
                 self._fail(where, "'rules' must be a non-empty list")
             self.tiers.append(Tier(tier["name"], topic,
                                    [self._rule(r, "%s rule %d" % (where, i)) for i, r in enumerate(rules)]))
+        # The same words come back often (slot values are a short list), and
+        # the rules cannot change while the process runs.
+        self.tier_for = functools.lru_cache(maxsize=CACHE_SIZE)(self._tier_for)
+        self.plain = functools.lru_cache(maxsize=CACHE_SIZE)(self._plain)
 
     def _fail(self, where, message):
         raise ContentError("%s: %s: %s" % (self.path, where, message))
@@ -101,8 +108,13 @@ class Triage:
     def _compile(self, pattern, where):
         if not isinstance(pattern, str) or not pattern.strip():
             self._fail(where, "a pattern must be a non-empty string")
+        expanded = self._expand(pattern, where)
+        if expanded in self._compiled:
+            return self._compiled[expanded]
         try:
-            return re.compile(r"(?<![a-z0-9'])(?:%s)(?![a-z0-9'])" % self._expand(pattern, where))
+            compiled = re.compile(r"(?<![a-z0-9'])(?:%s)(?![a-z0-9'])" % expanded)
+            self._compiled[expanded] = compiled
+            return compiled
         except re.error as exc:
             self._fail(where, "pattern %r is not valid: %s" % (pattern, exc))
 
@@ -120,15 +132,15 @@ class Triage:
             parts.append([self._compile(p, "%s %s" % (where, key)) for p in patterns])
         return Rule(*parts)
 
-    def plain(self, said):
-        """Normalised words with idioms replaced by what they mean."""
+    def _plain(self, said):
+        """Normalised words with idioms replaced by what they mean (cached as plain)."""
         said = normalize(said)
         for pattern, meaning in self.idioms:
             said = pattern.sub(meaning, said)
         return " ".join(said.split())
 
-    def tier_for(self, text):
-        """The first Tier whose rule fires on the words, or None."""
+    def _tier_for(self, text):
+        """The first Tier whose rule fires on the words, or None (cached as tier_for)."""
         said = self.plain(text)
         if not said:
             return None

@@ -16,6 +16,7 @@ The features are computed by `features()`, shared with the trainer so the two
 can never disagree.
 """
 
+import functools
 import json
 import math
 import os
@@ -24,6 +25,7 @@ import re
 UNDERSTANDING_FILE = os.path.join(os.path.dirname(__file__), "content", "understanding.json")
 OFFTOPIC = "offtopic"
 UNCOVERED = "uncovered"
+CACHE_SIZE = 4096
 _WORD = re.compile(r"[a-z0-9']+")
 STOP = frozenset("a an the to of and is are am i my me it its it's that this for with do does "
                  "be so um uh er erm hmm like just please okay ok well you your can could would "
@@ -73,7 +75,12 @@ class Understanding:
     def __init__(self, data):
         self.classes = data["classes"]
         self.intercepts = data["intercepts"]
-        self.weights = data["weights"]
+        # feature -> "class:weight class:weight ..." kept as text and parsed on
+        # first use: loading stays fast (one JSON string per feature).
+        self._packed = data["weights"]
+        self._parsed = {}
+        # a reading depends only on the words (and the fixed lexical search)
+        self.read = functools.lru_cache(maxsize=CACHE_SIZE)(self._read)
         self.answer_at = data["thresholds"]["answer"]
         self.confirm_at = data["thresholds"]["confirm"]
         # without a single massage or MS word, only a very sure reading answers
@@ -86,7 +93,7 @@ class Understanding:
         """[(class, probability)] best first."""
         scores = list(self.intercepts)
         for feature in features(text):
-            for index, weight in self.weights.get(feature, ()):
+            for index, weight in self.weights(feature):
                 scores[index] += weight
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
@@ -94,10 +101,19 @@ class Understanding:
         return sorted(((c, e / total) for c, e in zip(self.classes, exps)),
                       key=lambda pair: -pair[1])
 
+    def weights(self, feature):
+        """[(class index, weight)] of one feature; [] for a feature never seen."""
+        found = self._parsed.get(feature)
+        if found is None:
+            packed = self._packed.get(feature, "")
+            found = [(int(i), float(w)) for i, w in (pair.split(":") for pair in packed.split())]
+            self._parsed[feature] = found
+        return found
+
     def in_domain(self, text):
         return bool(set(tokens(text)) & self.domain)
 
-    def read(self, text, lexical=None):
+    def _read(self, text, lexical=None):
         """A Reading of the words. `lexical(text)` may name the topic a
         lexical search (msguide.search) ranks first; agreement between the
         two raises confidence, and a lexical hit the classifier also ranks
