@@ -31,7 +31,8 @@ def test_zip_is_at_most_5_mb_and_holds_only_what_lambda_needs(package):
     for unwanted in ("flask", "flask_ask_sdk", "werkzeug", "waitress", "msguide_web", "msguide_sim",
                      "pytest", "yaml", "cryptography", "tests", "tools"):
         assert unwanted not in tops, unwanted
-    assert "msguide/content/topics.json" in names
+    for data in ("topics.json", "triage.json", "understanding.json"):
+        assert "msguide/content/" + data in names
     assert any(n.startswith("msguide/__pycache__/") and n.endswith(".pyc") for n in names)
 
 
@@ -42,7 +43,8 @@ def test_unpacked_zip_answers_in_a_fresh_interpreter_with_nothing_else(package, 
     zipfile.ZipFile(out).extractall(folder)
     session = Session()
     requests = [session.launch(), session.intent("HeatIntent", heat=("sauna", "sauna")),
-                session.intent("SearchIntent", query="my legs are so stiff")]
+                session.intent("SearchIntent", query="my legs are so stiff"),
+                session.intent("SearchIntent", query="i don't want to be here anymore")]
     script = (
         "import json, sys\n"
         "sys.path[:] = [%r] + [p for p in sys.path if 'site-packages' not in p and p]\n"
@@ -54,8 +56,11 @@ def test_unpacked_zip_answers_in_a_fresh_interpreter_with_nothing_else(package, 
                             capture_output=True, text=True, cwd=str(tmp_path), timeout=120)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    replies = [json.loads(line) for line in lines[:3]]
+    replies = [json.loads(line) for line in lines[:4]]
     assert "Welcome" in replies[0]["response"]["outputSpeech"]["ssml"]
     assert "sauna" in replies[1]["response"]["outputSpeech"]["ssml"]
     assert "spasticity" in replies[2]["response"]["outputSpeech"]["ssml"]
-    assert "flask" not in json.loads(lines[3])
+    assert "988" in replies[3]["response"]["outputSpeech"]["ssml"]
+    modules = json.loads(lines[4])
+    for heavy in ("flask", "numpy", "sklearn", "scipy"):
+        assert heavy not in modules, heavy
