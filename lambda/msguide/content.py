@@ -262,16 +262,20 @@ def parse(data, path="<content>"):
     return Content(topics, sources, reminders, path)
 
 
-def load(path=CONTENT_FILE):
-    """Read and validate a content file."""
+def read_json(path):
+    """A data file's JSON, or a ContentError naming the file."""
     try:
         with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+            return json.load(handle)
     except OSError as exc:
         raise ContentError("%s: cannot read: %s" % (path, exc))
     except ValueError as exc:
         raise ContentError("%s: not valid JSON: %s" % (path, exc))
-    return parse(data, path)
+
+
+def load(path=CONTENT_FILE):
+    """Read and validate a content file."""
+    return parse(read_json(path), path)
 
 
 _CACHE = {}

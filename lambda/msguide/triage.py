@@ -13,11 +13,10 @@ words of the normalised text, so they need no \\b of their own.
 """
 
 import functools
-import json
 import os
 import re
 
-from .content import ContentError, default_content
+from .content import ContentError, default_content, read_json
 
 TRIAGE_FILE = os.path.join(os.path.dirname(__file__), "content", "triage.json")
 _RULE_KEYS = ("all", "any_of", "none")
@@ -160,14 +159,7 @@ class Triage:
 
 
 def load(path=TRIAGE_FILE, content=None):
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except OSError as exc:
-        raise ContentError("%s: cannot read: %s" % (path, exc))
-    except ValueError as exc:
-        raise ContentError("%s: not valid JSON: %s" % (path, exc))
-    return Triage(data, content or default_content(), path)
+    return Triage(read_json(path), content or default_content(), path)
 
 
 _CACHE = {}
