@@ -129,6 +129,8 @@ class Understanding:
             return Reading("answer", best, confidence, ranked)
         if best == UNCOVERED and in_domain:
             return Reading("not_covered", None, confidence, ranked)
+        if best == OFFTOPIC and confidence >= self.answer_at:   # "book me a taxi": one domain word is not enough
+            return Reading("decline", None, confidence, ranked)
         near = {c: p for c, p in ranked[:3] if p >= self.lexical_confirm_at}
         if lexical_id in near and in_domain:
             return Reading("confirm", lexical_id, near[lexical_id], ranked)
