@@ -1,4 +1,4 @@
-"""Find the topic for free-form words (a question no intent captured).
+"""Lexical evidence for free-form words (a question no intent captured).
 
 A Lunr (BM25) index over each topic's title, keywords, slot phrases and
 answer text, with Lunr's English stemming and stop words. Safety triage

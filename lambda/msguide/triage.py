@@ -17,23 +17,21 @@ import os
 import re
 
 from .content import ContentError, default_content, read_json
+from .search import normalize as words_of
 
 TRIAGE_FILE = os.path.join(os.path.dirname(__file__), "content", "triage.json")
 _RULE_KEYS = ("all", "any_of", "none")
 CACHE_SIZE = 4096
 _VOCAB_REF = re.compile(r"<([a-z_]+)>")
-_WORD = re.compile(r"[a-z0-9']+")
 
 
 _SPELLED = re.compile(r"(?<![a-z0-9'])((?:[a-z] ){2,}[a-z])(?![a-z0-9'])")
 
 
 def normalize(text):
-    """Lowercase words with apostrophes kept, everything else a single space,
-    and letters spelled out one by one joined ("the a m t a" -> "the amta")."""
-    text = str(text or "").lower().replace("\u2019", "'")
-    text = " ".join(_WORD.findall(text))
-    return _SPELLED.sub(lambda m: m.group(1).replace(" ", ""), text)
+    """The words as search normalises them, with letters spelled out one by
+    one joined up ("the a m t a" -> "the amta")."""
+    return _SPELLED.sub(lambda m: m.group(1).replace(" ", ""), words_of(text))
 
 
 class Rule:

@@ -48,8 +48,8 @@ def resolved_slot(handler_input, slot_name):
 
 
 def said_words(handler_input):
-    """Every piece of words in an IntentRequest: each slot's spoken value and,
-    when entity resolution matched, its canonical value."""
+    """Every piece of words in an IntentRequest: each slot's spoken value,
+    whether or not entity resolution matched it."""
     if get_request_type(handler_input) != "IntentRequest":
         return []
     intent = getattr(handler_input.request_envelope.request, "intent", None)
@@ -61,7 +61,7 @@ def said_words(handler_input):
     return words
 
 
-def thing_for(topic, spoken, value=None):
+def thing_for(spoken, value=None):
     """How a template answer names what the user asked about: the content's
     own wording for a known value ("saunas"), else their words, cleaned."""
     data = content()
@@ -120,7 +120,7 @@ class AnswerSlotQuestion(AbstractRequestHandler):
         value, spoken = resolved_slot(handler_input, slot_name)
         topic = data.topic_for_slot(slot_type, value) if value else None
         if topic is not None:
-            return say_topic(handler_input, topic, thing=thing_for(topic, spoken, value))
+            return say_topic(handler_input, topic, thing=thing_for(spoken, value))
         if not spoken:
             return say_topic(handler_input, data.get(empty_id))
         topic = topic_for_words(spoken, slot_type)
@@ -164,7 +164,7 @@ class AnswerFreeFormQuestion(AbstractRequestHandler):
             thing = None
             if topic.template:
                 found = search.thing_in(topic, words)
-                thing = thing_for(topic, found) if found else None
+                thing = thing_for(found) if found else None
                 if thing is None:       # "my sources don't cover {thing}" needs its thing
                     topic = content().get(GENERAL_TOPIC[topic.id])
             if reading.outcome == "confirm":
