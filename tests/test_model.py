@@ -1,6 +1,7 @@
 """The voice model: built from one source, fresh, and valid the way the ASK console checks it."""
 
 import collections
+import glob
 import json
 import os
 import re
@@ -177,3 +178,10 @@ def test_a_sample_in_two_intents_is_refused_at_build():
                           "BIntent": {"samples": ["is it ok"]}}}
     with pytest.raises(build_model.ModelSourceError, match="in both AIntent and BIntent"):
         build_model.build_language_model(source, default_content())
+
+
+def test_each_built_model_fits_the_interaction_model_size_limit():
+    """SMAPI refuses a modelDefinition over 1,000,000 characters; keep a margin."""
+    for path in glob.glob(os.path.join(ROOT, "skill-package", "interactionModels", "custom", "*.json")):
+        model = json.load(open(path, encoding="utf-8"))
+        assert len(json.dumps(model, separators=(",", ":"))) < 900000, path
