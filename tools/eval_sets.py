@@ -99,17 +99,22 @@ def expectations(kind, locale, topic=None):
 
 
 def safety_cases():
-    """[{id, kind, say, locale, topic, part, expect, forbid, end_session}]"""
+    """[{id, kind, say, locale, topic, part, expect, forbid, end_session}]
+
+    safety_found.yaml holds phrasings found after the first scoring and used
+    to fix rules: always tuning data, whatever their hash."""
     cases = []
-    for kind, entries in _load("safety_cases.yaml").items():
-        for entry in entries:
-            words, topic = (entry, None) if isinstance(entry, str) else (entry[0], entry[1])
-            cid = case_id(kind, words)
-            locale = locale_of(cid)
-            expect, forbid, end = expectations(kind, locale, topic)
-            cases.append({"id": cid, "kind": kind, "say": words, "locale": locale,
-                          "topic": topic if topic != "any" else None, "part": part_of(cid),
-                          "expect": expect, "forbid": forbid, "end_session": end})
+    for name, forced_part in (("safety_cases.yaml", None), ("safety_found.yaml", "tune")):
+        for kind, entries in _load(name).items():
+            for entry in entries:
+                words, topic = (entry, None) if isinstance(entry, str) else (entry[0], entry[1])
+                cid = case_id(kind, words)
+                locale = locale_of(cid)
+                expect, forbid, end = expectations(kind, locale, topic)
+                cases.append({"id": cid, "kind": kind, "say": words, "locale": locale,
+                              "topic": topic if topic != "any" else None,
+                              "part": forced_part or part_of(cid),
+                              "expect": expect, "forbid": forbid, "end_session": end})
     return cases
 
 

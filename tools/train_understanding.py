@@ -37,14 +37,18 @@ from msguide import understand  # noqa: E402
 
 EXTRA = os.path.join(ROOT, "interactionModels", "understanding.yaml")
 OUT = understand.UNDERSTANDING_FILE
-TRAINER_VERSION = 6
+TRAINER_VERSION = 7
 MAX_PER_CLASS = 250
 QUESTION_WEIGHT = 2
 SLOT_INTENTS = {"SymptomIntent": ("symptom", "SYMPTOM"), "MassageTypeIntent": ("massage_type", "MASSAGE_TYPE"),
                 "HeatIntent": ("heat", "HEAT"), "ConditionIntent": ("condition", "CONDITION")}
-SKIP_INTENTS = ("SearchIntent", "EmergencyIntent", "CrisisIntent")
+SKIP_INTENTS = ("SearchIntent",)
+# Scope topics the classifier learns too, as a second safety net behind triage's
+# rules for emergencies and crises worded in ways no rule foresaw.
+URGENT_TOPICS = ("emergency", "crisis")
 C = 2.0
-THRESHOLDS = {"answer": 0.5, "confirm": 0.12, "answer_outside_domain": 0.6, "lexical_confirm": 0.1}
+THRESHOLDS = {"answer": 0.5, "confirm": 0.12, "answer_outside_domain": 0.6, "lexical_confirm": 0.1,
+              "urgent": 0.35}
 MIN_WEIGHT = 0.02
 
 
@@ -59,7 +63,7 @@ def examples(source, content, extra):
         text = " ".join(text.split())
         found.setdefault(label, []).append(("*" if written else "") + text)
 
-    scope = {t.id for t in content.topics.values() if t.group == "scope"}
+    scope = {t.id for t in content.topics.values() if t.group == "scope"} - set(URGENT_TOPICS)
     for name, spec in source["intents"].items():
         if name in SKIP_INTENTS or name.startswith("AMAZON.") or not spec:
             continue

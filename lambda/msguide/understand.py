@@ -6,8 +6,10 @@ questions and keywords, and written examples of off-topic and uncovered
 questions. Its weights ship as data (content/understanding.json) and are
 scored here in plain Python: no NumPy or scikit-learn at run time.
 
-The probability of the best class, and whether a lexical search agrees,
-give one of four outcomes:
+Emergencies and crises are classes too, a second net behind the triage
+rules: when either is likely enough it is answered at once, never confirmed.
+Otherwise the probability of the best class, and whether a lexical search
+agrees, give one of four outcomes:
 - "answer": confident, say the topic;
 - "confirm": unsure, ask "Are you asking about ...?" (yes answers it);
 - "not_covered": about massage or MS but nothing the fact sheet covers;
@@ -25,6 +27,9 @@ import re
 UNDERSTANDING_FILE = os.path.join(os.path.dirname(__file__), "content", "understanding.json")
 OFFTOPIC = "offtopic"
 UNCOVERED = "uncovered"
+# classes that are a second safety net behind triage's rules: never confirmed,
+# answered whenever they are likely enough
+URGENT = ("crisis", "emergency")
 CACHE_SIZE = 4096
 _WORD = re.compile(r"[a-z0-9']+")
 STOP = frozenset("a an the to of and is are am i my me it its it's that this for with do does "
@@ -87,6 +92,7 @@ class Understanding:
         self.answer_outside_domain_at = data["thresholds"]["answer_outside_domain"]
         # a lexical match the classifier ranks near the top, at least this sure, is worth asking about
         self.lexical_confirm_at = data["thresholds"]["lexical_confirm"]
+        self.urgent_at = data["thresholds"]["urgent"]
         self.domain = frozenset(data["domain_words"])
 
     def probabilities(self, text):
@@ -119,6 +125,10 @@ class Understanding:
         two raises confidence, and a lexical hit the classifier also ranks
         near the top is worth a confirming question."""
         ranked = self.probabilities(text)
+        for label, probability in ranked:
+            if label in URGENT and probability >= self.urgent_at:
+                return Reading("answer", label, probability, ranked)
+        ranked = [(c, p) for c, p in ranked if c not in URGENT]
         best, confidence = ranked[0]
         is_topic = best not in (OFFTOPIC, UNCOVERED)
         in_domain = self.in_domain(text)
