@@ -34,18 +34,16 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 from build_model import expand, load_source  # noqa: E402
 from msguide import content as content_module  # noqa: E402
 from msguide import understand  # noqa: E402
+from msguide.handlers.answers import SLOT_INTENTS  # noqa: E402
 
 EXTRA = os.path.join(ROOT, "interactionModels", "understanding.yaml")
 OUT = understand.UNDERSTANDING_FILE
 TRAINER_VERSION = 7
 MAX_PER_CLASS = 250
 QUESTION_WEIGHT = 2
-SLOT_INTENTS = {"SymptomIntent": ("symptom", "SYMPTOM"), "MassageTypeIntent": ("massage_type", "MASSAGE_TYPE"),
-                "HeatIntent": ("heat", "HEAT"), "ConditionIntent": ("condition", "CONDITION")}
 SKIP_INTENTS = ("SearchIntent",)
-# Scope topics the classifier learns too, as a second safety net behind triage's
-# rules for emergencies and crises worded in ways no rule foresaw.
-URGENT_TOPICS = ("emergency", "crisis")
+# Scope topics the classifier learns too (understand.URGENT), as a second safety
+# net behind triage's rules for emergencies and crises worded in ways no rule foresaw.
 C = 2.0
 THRESHOLDS = {"answer": 0.5, "confirm": 0.12, "answer_outside_domain": 0.6, "lexical_confirm": 0.1,
               "urgent": 0.35}
@@ -63,19 +61,19 @@ def examples(source, content, extra):
         text = " ".join(text.split())
         found.setdefault(label, []).append(("*" if written else "") + text)
 
-    scope = {t.id for t in content.topics.values() if t.group == "scope"} - set(URGENT_TOPICS)
+    scope = {t.id for t in content.topics.values() if t.group == "scope"} - set(understand.URGENT)
     for name, spec in source["intents"].items():
         if name in SKIP_INTENTS or name.startswith("AMAZON.") or not spec:
             continue
         if name in content.intent_topics and content.intent_topics[name].id in scope:
-            continue            # emergencies, crises, medicines, diagnosis: triage's job
+            continue            # medicines and diagnosis: triage's job only
         patterns = spec.get("samples") or []
         if name in content.intent_topics:
             for pattern in patterns:
                 for sample in expand(pattern, vocab):
                     add(content.intent_topics[name].id, re.sub(r"\{[a-z_]+\}", "", sample))
         elif name in SLOT_INTENTS:
-            slot, slot_type = SLOT_INTENTS[name]
+            slot, slot_type = SLOT_INTENTS[name][:2]
             values = content.slot_values(slot_type)
             for pattern in patterns:
                 for sample in expand(pattern, vocab):
@@ -90,9 +88,6 @@ def examples(source, content, extra):
             continue
         for text in [topic.title, topic.label] + list(topic.keywords):
             add(topic.id, text, written=True)
-    for topic in content.topics.values():
-        if topic.id in scope:
-            continue
         for question in topic.questions:
             # written questions count as much as several template samples
             for _copy in range(QUESTION_WEIGHT):
