@@ -24,7 +24,6 @@ import hashlib
 import os
 import re
 import sys
-import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "tests", "data")
@@ -143,10 +142,8 @@ def voice_eval_set(cases):
 # ------------------------------------------------------------------ scoring
 
 def speech_text(response):
-    speech = (response.get("response") or {}).get("outputSpeech") or {}
-    if not speech.get("ssml"):
-        return ""
-    return " ".join("".join(ET.fromstring(speech["ssml"]).itertext()).split())
+    from msguide_sim.chat import plain
+    return plain(((response.get("response") or {}).get("outputSpeech") or {}).get("ssml"))
 
 
 CONFIRM = re.compile(r"\b(do you mean|did you mean|are you asking)\b", re.I)

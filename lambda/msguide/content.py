@@ -56,6 +56,15 @@ class Topic:
     def __repr__(self):
         return "Topic(%r)" % self.id
 
+    def phrases(self):
+        """Every slot value and synonym this topic owns."""
+        return [p for slot in self.slots for p in slot_phrases(slot)]
+
+
+def slot_phrases(slot):
+    """A slot entry's value and its synonyms."""
+    return [slot["value"]] + list(slot.get("synonyms", []))
+
 
 class Content:
     """All topics, indexed for the handlers and the voice-model build."""
@@ -73,7 +82,7 @@ class Content:
             for slot in topic.slots:
                 self.slot_topics[(slot["type"], slot["value"])] = topic
                 if "say" in slot:
-                    for phrase in [slot["value"]] + list(slot.get("synonyms", [])):
+                    for phrase in slot_phrases(slot):
                         self.slot_says[phrase] = slot["say"]
         # reminder task value -> topic that suggests it
         self.reminder_topics = {t.reminder["task"]: t for t in topics if t.reminder}
@@ -185,7 +194,7 @@ def _check_slots(path, where, entry, seen_values):
         if slot["type"] not in SLOT_TYPES:
             _fail(path, at, "unknown slot type %r (known: %s)"
                   % (slot["type"], ", ".join(SLOT_TYPES)))
-        for phrase in [slot["value"]] + list(slot.get("synonyms", [])):
+        for phrase in slot_phrases(slot):
             if not isinstance(phrase, str) or not _SLOT_TEXT.match(phrase):
                 _fail(path, at, "slot phrase %r must be lowercase words" % (phrase,))
             key = (slot["type"], phrase)
@@ -211,7 +220,6 @@ def _check_reminder(path, where, entry, seen_values):
         seen_values[(REMINDER_TYPE, phrase)] = entry["id"]
     if word_count(reminder["text"]) > MAX_ANSWER_WORDS:
         _fail(path, where, "reminder: field 'text' is too long to speak")
-
 
 
 def parse(data, path="<content>"):

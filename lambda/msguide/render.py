@@ -12,6 +12,7 @@ TOPIC_PARTS = ("answer", "more")
 PROMPTS = ("launch", "welcome_back", "help", "fallback", "unknown", "anything_else",
            "what_next", "nothing_to_repeat", "error", "notice", "confirm", "not_covered",
            "decline")
+TOPIC_PROMPTS = ("welcome_back", "confirm")      # prompts that offer a topic ("yes" says it)
 _PLACEHOLDER = re.compile(r"\{(thing|emergency_number|crisis_line)\}")
 _DIGITS = re.compile(r"\d+(?: \d+)*")
 _SENTENCE_END = re.compile(r"(?<=[.;]) ")
@@ -172,7 +173,7 @@ def render(say, content, locale, first_launch=True):
         offer = None
         if say.prompt in ("anything_else", "notice", "not_covered"):
             offer = {"kind": "anything_else"}
-        elif say.prompt in ("welcome_back", "confirm"):
+        elif say.prompt in TOPIC_PROMPTS:
             offer = {"kind": "topic", "topic": say.resume.id}
         # Fallback carries no words, so it cannot be triaged: it always says
         # where urgent help is, after the question.

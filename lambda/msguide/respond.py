@@ -5,7 +5,7 @@ from ask_sdk_model.ui import SimpleCard
 
 from .content import default_content
 from .memory import memory
-from .render import Say, escape, render
+from .render import TOPIC_PROMPTS, Say, escape, render
 from .state import read_state
 from .wording import for_locale
 
@@ -53,7 +53,7 @@ def reply(handler_input, say):
             state.last["thing"] = say.thing
     elif say.prompt not in ("nothing_to_repeat", "error"):
         state.last = {"prompt": say.prompt}
-        if say.prompt in ("welcome_back", "confirm"):
+        if say.prompt in TOPIC_PROMPTS:
             state.last["topic"] = say.resume.id
         elif say.prompt == "notice":
             state.last["text"] = say.text

@@ -55,7 +55,7 @@ class TopicSearch:
         self._lock = threading.Lock()
         self._find_cached = functools.lru_cache(maxsize=FIND_CACHE_SIZE)(self._find_uncached)
         self._phrases = [(p, topic) for topic in content.topics.values() if topic.group != "scope"
-                         for s in topic.slots for p in [s["value"]] + list(s.get("synonyms", []))]
+                         for p in topic.phrases()]
 
     def _build(self):
         from lunr import lunr
@@ -75,8 +75,7 @@ class TopicSearch:
         for topic in self.content.topics.values():
             if topic.group == "scope":      # reached through triage or their intents
                 continue
-            phrases = [p for s in topic.slots
-                       for p in [s["value"]] + list(s.get("synonyms", []))]
+            phrases = topic.phrases()
             documents.append({
                 "id": topic.id,
                 "title": terms(topic.title),
@@ -143,8 +142,7 @@ class TopicSearch:
         """The longest of the topic's slot phrases found in the words, if any:
         what a template answer should name ("numb", "a steam room")."""
         said = " %s " % normalize(text)
-        phrases = [p for s in topic.slots for p in [s["value"]] + list(s.get("synonyms", []))]
-        found = [p for p in phrases if " %s " % p in said]
+        found = [p for p in topic.phrases() if " %s " % p in said]
         return max(found, key=len) if found else None
 
 

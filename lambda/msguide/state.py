@@ -15,7 +15,7 @@ A "last" prompt may also carry "topic" (the offer of welcome_back or confirm) or
 
 import re
 
-from .render import PROMPTS, TOPIC_PARTS
+from .render import PROMPTS, TOPIC_PARTS, TOPIC_PROMPTS
 
 _THING = re.compile(r"^[a-z0-9' ]{1,60}$")
 _NOTICE = re.compile(r"^[A-Za-z0-9 ,.;:'?!()-]{1,400}$")
@@ -53,7 +53,7 @@ def _read_last(raw, content):
         if raw["prompt"] not in PROMPTS:
             return None
         last = {"prompt": raw["prompt"]}
-        if raw["prompt"] in ("welcome_back", "confirm"):
+        if raw["prompt"] in TOPIC_PROMPTS:
             if not (isinstance(raw.get("topic"), str) and content.get(raw["topic"])):
                 return None
             last["topic"] = raw["topic"]
