@@ -2,41 +2,33 @@
 
 The skill is built once per container and reused for every request. An
 event that is not a valid Alexa request envelope gets a short spoken error
-instead of an exception, so nothing the caller sends can crash the function.
+(or, for a request type that may not speak, an empty response) instead of an
+exception, so nothing the caller sends can crash the function.
 """
 
 import json
 
 from ask_sdk_model import RequestEnvelope
 
+from msguide.envelope import refusal_for, too_deep
 from msguide.logs import logger
 from msguide.skill import build_skill
 
 SKILL = build_skill()
-
-MALFORMED_RESPONSE = {
-    "version": "1.0",
-    "response": {
-        "outputSpeech": {
-            "type": "SSML",
-            "ssml": "<speak>Sorry, that request didn't make sense to me.</speak>",
-        },
-        "shouldEndSession": True,
-    },
-}
-
 
 def handler(event, context=None):
     """Lambda handler: Alexa request envelope (dict) in, response envelope out."""
     try:
         if not isinstance(event, dict) or not isinstance(event.get("request"), dict):
             raise ValueError("not an Alexa request envelope")
+        if too_deep(event):
+            raise ValueError("envelope nested too deeply")
         envelope = SKILL.serializer.deserialize(json.dumps(event), RequestEnvelope)
         if envelope.request is None:
             raise ValueError("envelope has no request")
     except Exception as exc:
         logger().warning("malformed request: %s", type(exc).__name__)
-        return dict(MALFORMED_RESPONSE)
+        return refusal_for(event)
     response = SKILL.invoke(request_envelope=envelope, context=context)
     return SKILL.serializer.serialize(response)
 

@@ -5,9 +5,14 @@ can also come from the environment:
 
     --host        MSGUIDE_HOST       default 127.0.0.1
     --port        MSGUIDE_PORT       default 8080
-    --skill-id    MSGUIDE_SKILL_ID   default none (any skill id accepted)
+    --skill-id    MSGUIDE_SKILL_ID   required while verification is on
+    --any-skill   MSGUIDE_ANY_SKILL=1  verify signatures but accept any skill id
+                                      (not recommended; warns on every start)
     --threads     MSGUIDE_THREADS    default 8
-    --local-testing  MSGUIDE_VERIFY=0  local testing only: accept unsigned requests
+    --connection-limit MSGUIDE_CONNECTION_LIMIT  default 1000
+    --channel-timeout  MSGUIDE_CHANNEL_TIMEOUT   default 10 (seconds)
+    --local-testing  MSGUIDE_VERIFY=0  local testing only: accept unsigned
+                                      requests; loopback hosts only
     --record DIR  MSGUIDE_RECORD_DIR  save received envelopes (ids redacted) for
                                       replay as tests; loopback hosts only
 """
@@ -17,6 +22,15 @@ import logging
 import os
 import sys
 
+from .app import MAX_BODY_BYTES, ConfigurationError
+
+log = logging.getLogger("msguide.web")
+TRUE = ("1", "true", "yes", "on")
+
+
+def _flag(env, name, default="0"):
+    return env.get(name, default).strip().lower() in TRUE
+
 
 def parse_args(argv=None, environ=None):
     env = os.environ if environ is None else environ
@@ -24,18 +38,62 @@ def parse_args(argv=None, environ=None):
                                      description="Serve MS Massage Guide over HTTP.")
     parser.add_argument("--host", default=env.get("MSGUIDE_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(env.get("MSGUIDE_PORT", "8080")))
-    parser.add_argument("--skill-id", default=env.get("MSGUIDE_SKILL_ID") or None)
-    parser.add_argument("--threads", type=int, default=int(env.get("MSGUIDE_THREADS", "8")))
+    parser.add_argument("--skill-id", default=env.get("MSGUIDE_SKILL_ID") or None,
+                        help="the skill id requests must carry (required with verification)")
+    parser.add_argument("--any-skill", action="store_true", default=_flag(env, "MSGUIDE_ANY_SKILL"),
+                        help="verify signatures but accept requests for any skill id")
+    parser.add_argument("--threads", type=int, default=int(env.get("MSGUIDE_THREADS", "8")),
+                        help="worker threads answering requests (default 8)")
+    parser.add_argument("--connection-limit", type=int,
+                        default=int(env.get("MSGUIDE_CONNECTION_LIMIT", "1000")),
+                        help="open connections accepted at once (default 1000)")
+    parser.add_argument("--channel-timeout", type=int,
+                        default=int(env.get("MSGUIDE_CHANNEL_TIMEOUT", "10")),
+                        help="seconds an idle or stalled connection is kept (default 10)")
     parser.add_argument("--local-testing", "--no-verify", dest="no_verify", action="store_true",
-                        default=env.get("MSGUIDE_VERIFY", "1").strip().lower() in ("0", "false", "no", "off"),
-                        help="accept unsigned requests (local testing only)")
+                        default=not _flag(env, "MSGUIDE_VERIFY", "1"),
+                        help="accept unsigned requests (local testing only, loopback hosts only)")
     parser.add_argument("--record", metavar="DIR", default=env.get("MSGUIDE_RECORD_DIR") or None,
                         help="save received envelopes for replay (development only)")
     args = parser.parse_args(argv)
     from msguide.alexa_api import is_loopback
     if args.record and not is_loopback(args.host):
         parser.error("--record is for development only: use a loopback --host")
+    if args.no_verify and not is_loopback(args.host):
+        parser.error("--local-testing accepts unsigned requests: it only listens on a loopback "
+                     "--host such as 127.0.0.1 (got %s)" % args.host)
+    if not args.no_verify and not args.skill_id and not args.any_skill:
+        parser.error("request verification is on but no skill id is set: set MSGUIDE_SKILL_ID "
+                     "(or --skill-id) to your skill's id, or --any-skill / MSGUIDE_ANY_SKILL=1 "
+                     "to accept requests signed for any skill")
+    for name in ("threads", "connection_limit", "channel_timeout"):
+        if getattr(args, name) < 1:
+            parser.error("--%s must be at least 1" % name.replace("_", "-"))
     return args
+
+
+def server_settings(args):
+    """waitress settings, chosen deliberately (see README, "Web endpoint").
+
+    Bodies over the skill's limit are refused by waitress from the
+    Content-Length header, before any of the body is read; connections are
+    handled by one event loop (poll, so more than 1024 of them), and only a
+    complete request occupies a worker thread, so connections that send
+    headers and stall cost a socket each until `channel_timeout` closes them.
+    """
+    return {
+        "host": args.host,
+        "port": args.port,
+        "threads": args.threads,
+        "connection_limit": args.connection_limit,
+        "channel_timeout": args.channel_timeout,
+        "cleanup_interval": max(1, min(5, args.channel_timeout)),
+        "max_request_body_size": MAX_BODY_BYTES,
+        "max_request_header_size": 64 * 1024,
+        "asyncore_use_poll": True,
+        "backlog": 1024,
+        "ident": "msguide",
+    }
 
 
 def main(argv=None):
@@ -47,11 +105,19 @@ def main(argv=None):
     from waitress import serve
 
     from .app import create_app
-    app = create_app(skill_id=args.skill_id, verify=not args.no_verify, record_dir=args.record)
-    logging.getLogger("msguide.web").info(
-        "serving on http://%s:%d/ (verification %s)", args.host, args.port,
-        "OFF" if args.no_verify else "on")
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="msguide")
+    try:
+        app = create_app(skill_id=args.skill_id, verify=not args.no_verify,
+                         any_skill=args.any_skill, record_dir=args.record)
+    except ConfigurationError as exc:
+        print("msguide_web: %s" % exc, file=sys.stderr)
+        return 2
+    settings = server_settings(args)
+    log.info("serving on http://%s:%d/ (verification %s, skill id %s; %d threads, "
+             "%d connections, %d s channel timeout)", args.host, args.port,
+             "OFF" if args.no_verify else "on",
+             args.skill_id or ("ANY" if not args.no_verify else "not checked"),
+             settings["threads"], settings["connection_limit"], settings["channel_timeout"])
+    serve(app, **settings)
     return 0
 
 

@@ -5,7 +5,7 @@ Routes
     GET  /health  {"status": "ok"} for load balancers
 
 Every refusal is a small JSON body {"error": "...", "status": N}:
-    400 body not JSON / not an object / not UTF-8, missing or bad signature
+    400 body not JSON / not an object / not UTF-8 / nested too deeply, missing or bad signature
         headers, bad certificate URL or chain, bad signature, stale timestamp
     403 request for another skill id
     405 wrong method
@@ -26,11 +26,17 @@ from ask_sdk_webservice_support.verifier import (
 from flask_ask_sdk.skill_adapter import (
     VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG, SkillAdapter)
 
+from msguide.envelope import too_deep
+
 from .verifier import AlexaSignatureVerifier, SkillIdMismatch, SkillIdVerifier
 
 log = logging.getLogger("msguide.web")
 MAX_BODY_BYTES = 256 * 1024
 LOCAL_SKILL_ID = "local-testing"
+
+
+class ConfigurationError(ValueError):
+    """The app was asked to run in an unsafe configuration."""
 
 
 def _without_details(record):
@@ -73,8 +79,17 @@ def _summary(envelope):
 
 
 def create_app(skill=None, skill_id=None, verify=True, trust_store=None,
-               fetcher=None, max_body=MAX_BODY_BYTES, record_dir=None):
-    """Build the Flask app. `verify=False` and `record_dir` are for local testing only."""
+               fetcher=None, max_body=MAX_BODY_BYTES, record_dir=None, any_skill=False):
+    """Build the Flask app. `verify=False` and `record_dir` are for local testing only.
+
+    With verification on, a skill id is required: without one, any correctly
+    signed request for any skill would be answered. `any_skill=True` allows
+    that explicitly, and warns.
+    """
+    if verify and not skill_id and not any_skill:
+        raise ConfigurationError(
+            "request verification is on but no skill id is set: set MSGUIDE_SKILL_ID "
+            "(or --skill-id), or --any-skill / MSGUIDE_ANY_SKILL=1 to accept any skill")
     if skill is None:
         from msguide.skill import build_skill
         skill = build_skill()
@@ -97,6 +112,9 @@ def create_app(skill=None, skill_id=None, verify=True, trust_store=None,
                     "this endpoint to the internet in this mode")
     if skill_id:
         verifiers.append(SkillIdVerifier(skill_id))
+    elif verify:
+        log.warning("ANY SKILL ID ACCEPTED: requests signed by Alexa for any skill are "
+                    "answered; set MSGUIDE_SKILL_ID to accept only yours")
     adapter = SkillAdapter(skill=skill, skill_id=skill_id or LOCAL_SKILL_ID,
                            verifiers=[_Recorded(v) for v in verifiers], app=app)
     app.extensions["msguide"] = {"verify": verify, "skill_id": skill_id}
@@ -133,10 +151,12 @@ def create_app(skill=None, skill_id=None, verify=True, trust_store=None,
         raw = request.get_data(cache=True)
         try:
             envelope = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             return error(400, "body is not JSON")
         if not isinstance(envelope, dict):
             return error(400, "body is not a JSON object")
+        if too_deep(envelope):
+            return error(400, "body is nested too deeply")
         if not isinstance(envelope.get("request"), dict):
             return error(400, "not a valid Alexa request envelope")
         g.summary = _summary(envelope)

@@ -2,8 +2,9 @@
 
 Off by default and for development only: `python -m msguide_web --record DIR`
 refuses to start unless the server listens on a loopback address. Before a
-request is written, everything that identifies a person or device is replaced:
-user, person and device ids, access and consent tokens.
+request is written, every identifier the envelope format defines is replaced
+(user, person, device, unit, advertising and session ids, access and consent
+tokens) and the geolocation is dropped.
 """
 
 import itertools
@@ -13,21 +14,29 @@ import re
 import threading
 import time
 
+# Every identifier the request envelope format defines, with its stand-in.
 REDACTED = {
-    "userId": "amzn1.ask.account.RECORDED",
-    "personId": "amzn1.ask.person.RECORDED",
-    "deviceId": "amzn1.ask.device.RECORDED",
+    "userId": "amzn1.ask.account.RECORDED",         # System.user, session.user
+    "personId": "amzn1.ask.person.RECORDED",        # System.person
+    "deviceId": "amzn1.ask.device.RECORDED",        # System.device
+    "persistentEndpointId": "RECORDED",             # System.device
+    "unitId": "amzn1.ask.unit.RECORDED",            # System.unit
+    "persistentUnitId": "RECORDED",                 # System.unit
+    "advertisingId": "00000000-0000-4000-8000-000000000000",   # context.Advertising
+    "sessionId": "amzn1.echo-api.session.RECORDED",
     "apiAccessToken": "RECORDED",
     "consentToken": "RECORDED",
     "accessToken": "RECORDED",
 }
+# Objects that describe where a person is: dropped whole.
+DROPPED = frozenset({"Geolocation"})
 
 
 def redact(value):
-    """A deep copy of a JSON value with identifying fields replaced."""
+    """A deep copy of a JSON value with identifying fields replaced or dropped."""
     if isinstance(value, dict):
         return {k: (REDACTED[k] if k in REDACTED and isinstance(v, str) else redact(v))
-                for k, v in value.items()}
+                for k, v in value.items() if k not in DROPPED}
     if isinstance(value, list):
         return [redact(v) for v in value]
     return value

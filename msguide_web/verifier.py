@@ -5,9 +5,10 @@ and plugs into flask-ask-sdk's SkillAdapter as an ordinary SDK verifier:
 
 * SignatureCertChainUrl: scheme https, host s3.amazonaws.com (any case),
   port 443 if given, normalised path starting /echo.api/ (exact case);
-* the chain at that URL: fetched with a timeout, cached per URL until the
-  leaf expires, validated to a trusted root at the current time, with
-  echo-api.amazon.com in the leaf's Subject Alternative Names;
+* the chain at that URL: fetched with a timeout, validated to a trusted root at the current time, with
+  echo-api.amazon.com in the leaf's Subject Alternative Names, then cached
+  under the normalised URL (at most CACHE_SIZE chains, least recently used
+  dropped first) until the first certificate in the chain expires;
 * Signature-256: RSA PKCS#1 v1.5 over SHA-256 of the exact request body.
 
 Failures raise the SDK's VerificationException with a short reason; the app
@@ -15,6 +16,7 @@ turns them into 400 responses.
 """
 
 import base64
+import collections
 import datetime
 import logging
 import posixpath
@@ -38,6 +40,14 @@ CERT_PATH_PREFIX = "/echo.api/"
 CERT_SAN = "echo-api.amazon.com"
 FETCH_TIMEOUT_SECONDS = 5
 MAX_CHAIN_BYTES = 64 * 1024
+CACHE_SIZE = 16
+
+
+def normalised_url(url):
+    """The chain URL as Amazon's rules compare it: one spelling per certificate."""
+    parts = urllib.parse.urlsplit(url)
+    path = posixpath.normpath(urllib.parse.unquote(parts.path or "/"))
+    return "https://%s%s" % (CERT_HOST, path)
 
 
 def check_cert_url(url):
@@ -85,7 +95,7 @@ class AlexaSignatureVerifier(AbstractVerifier):
         self._trust_store = trust_store
         self._fetcher = fetcher
         self._clock = clock
-        self._cache = {}            # url -> (leaf, not_after)
+        self._cache = collections.OrderedDict()   # normalised url -> (leaf, expires)
         self._lock = threading.Lock()
 
     def _store(self):
@@ -93,12 +103,23 @@ class AlexaSignatureVerifier(AbstractVerifier):
             self._trust_store = default_trust_store()
         return self._trust_store
 
+    def _cached(self, key, now):
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is None:
+                return None
+            if cached[1] <= now:        # a certificate in the chain has expired
+                del self._cache[key]
+                return None
+            self._cache.move_to_end(key)
+            return cached[0]
+
     def _validated_leaf(self, url):
         now = self._clock()
-        with self._lock:
-            cached = self._cache.get(url)
-        if cached and cached[1] > now:
-            return cached[0]
+        key = normalised_url(url)
+        leaf = self._cached(key, now)
+        if leaf is not None:
+            return leaf
         try:
             data = self._fetcher(url)
             chain = x509.load_pem_x509_certificates(data)
@@ -113,9 +134,12 @@ class AlexaSignatureVerifier(AbstractVerifier):
             verifier.verify(leaf, intermediates)
         except VerificationError as exc:
             raise VerificationException("certificate chain rejected: %s" % exc)
-        not_after = leaf.not_valid_after_utc
+        expires = min(cert.not_valid_after_utc for cert in chain)
         with self._lock:
-            self._cache[url] = (leaf, not_after)
+            self._cache[key] = (leaf, expires)
+            self._cache.move_to_end(key)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
         return leaf
 
     def verify(self, headers, serialized_request_env, deserialized_request_env):

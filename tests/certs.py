@@ -53,12 +53,12 @@ def _cert(subject_key, subject, issuer_key, issuer, ca, path_length=None, san=No
 class Authority:
     """Root -> intermediate -> leaf. Variants build the broken chains."""
 
-    def __init__(self):
+    def __init__(self, mid_not_after=None):
         self.root_key, self.mid_key = _key(), _key()
         self.root = _cert(self.root_key, _name("Test Root CA"), self.root_key,
                           _name("Test Root CA"), ca=True)
         self.mid = _cert(self.mid_key, _name("Test Intermediate CA"), self.root_key,
-                         _name("Test Root CA"), ca=True, path_length=0)
+                         _name("Test Root CA"), ca=True, path_length=0, not_after=mid_not_after)
 
     def store(self):
         return Store([self.root])

@@ -98,13 +98,13 @@ def test_local_testing_mode_answers_unsigned_requests_and_warns(live_server, ski
 
 
 def test_verification_is_on_by_default(live_server, skill):
-    server = live_server(create_app(skill=skill))
+    server = live_server(create_app(skill=skill, any_skill=True))
     status, body = post(server.url, Session().launch())
     assert status == 400 and "verification" in body["error"]
 
 
 def test_health_endpoint(live_server, skill):
-    server = live_server(create_app(skill=skill))
+    server = live_server(create_app(skill=skill, any_skill=True))
     with urllib.request.urlopen(server.url + "health", timeout=5) as reply:
         assert reply.status == 200 and json.loads(reply.read()) == {"status": "ok"}
 
@@ -262,7 +262,7 @@ def test_random_bodies_headers_and_envelopes_never_produce_a_500(skill):
         assert reply.is_json
 
     check()
-    verified = create_app(skill=skill, verify=True, trust_store=certs.Authority().store(),
+    verified = create_app(skill=skill, verify=True, any_skill=True, trust_store=certs.Authority().store(),
                           fetcher=lambda url: b"garbage").test_client()
 
     @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))

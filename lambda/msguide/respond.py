@@ -14,9 +14,22 @@ def content():
     return default_content()
 
 
+def in_session(handler_input):
+    """False for skill events and other requests Alexa sends outside a session."""
+    return handler_input.request_envelope.session is not None
+
+
 def current_state(handler_input):
+    if not in_session(handler_input):
+        return read_state({}, content())
     attributes = handler_input.attributes_manager.session_attributes
     return read_state(attributes, content())
+
+
+def set_state(handler_input, attributes):
+    """Carry `attributes` into the next turn (nothing to carry outside a session)."""
+    if in_session(handler_input):
+        handler_input.attributes_manager.session_attributes = attributes
 
 
 def request_locale(handler_input):
@@ -58,7 +71,7 @@ def reply(handler_input, say):
         elif say.prompt == "notice":
             state.last["text"] = say.text
     state.offer = spoken.offer
-    handler_input.attributes_manager.session_attributes = state.to_attributes()
+    set_state(handler_input, state.to_attributes())
 
     builder = handler_input.response_builder
     builder.speak(spoken.ssml)
@@ -89,7 +102,7 @@ def say_notice(handler_input, text, card=None):
 def goodbye(handler_input):
     remember_last_topic(handler_input)
     text = for_locale(request_locale(handler_input))["goodbye"]
-    handler_input.attributes_manager.session_attributes = {}
+    set_state(handler_input, {})
     return (handler_input.response_builder
             .speak(escape(text))
             .set_should_end_session(True)

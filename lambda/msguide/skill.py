@@ -4,6 +4,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from .alexa_api import StdlibApiClient
 from .content import default_content
+from .envelope import SafeSkill
 from .handlers import exception_handlers, request_handlers, response_interceptors
 from .persistence import from_environment
 
@@ -25,4 +26,4 @@ def build_skill(persistence_adapter="from environment", api_client=None):
         builder.add_request_handler(handler)
     for handler in exception_handlers():
         builder.add_exception_handler(handler)
-    return builder.create()
+    return SafeSkill(skill_configuration=builder.skill_configuration)

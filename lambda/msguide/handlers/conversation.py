@@ -5,7 +5,8 @@ from ask_sdk_core.utils import is_intent_name, is_request_type
 
 from ..memory import memory
 from ..render import Say
-from ..respond import content, current_state, goodbye, reply, say_prompt, say_topic
+from ..respond import (content, current_state, goodbye, reply, say_prompt, say_topic,
+                       set_state)
 
 
 def _any_intent(handler_input, *names):
@@ -113,7 +114,7 @@ class StartOver(AbstractRequestHandler):
                            "AMAZON.NavigateHomeIntent")
 
     def handle(self, handler_input):
-        handler_input.attributes_manager.session_attributes = {}
+        set_state(handler_input, {})
         return say_prompt(handler_input, "launch")
 
 
