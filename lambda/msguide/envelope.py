@@ -47,7 +47,7 @@ def too_deep(value, limit=MAX_DEPTH):
 
 
 def may_speak(request_type):
-    return request_type in SPEAKING_REQUESTS
+    return isinstance(request_type, str) and request_type in SPEAKING_REQUESTS
 
 
 def silent_response():
