@@ -7,22 +7,58 @@
 Words are mapped to intents with the project's own built voice model
 (msguide_sim.nlu), sent as real request envelopes to lambda_function.handler
 (or to a running endpoint with --url), and the reply is shown as plain text:
-speech, reprompt, card and whether the session ended. "open" or "launch"
-starts a session with a LaunchRequest; "quit" leaves the chat.
+speech, reprompt, card and whether the session ended. As on a device,
+"open m. s. massage guide" (or launch/start, or plain "open") starts a session
+with a LaunchRequest and "ask m. s. massage guide <question>" opens a new
+session with that question; "quit" leaves the chat.
 """
 
 import argparse
 import json
+import os
 import re
 import sys
 import urllib.error
 import urllib.request
 
 from .envelopes import SimulatedUser
-from .nlu import VoiceModel
+from .nlu import VoiceModel, locales, normalize
 
 LAUNCH_WORDS = {"open", "launch", "start", "<launch>"}
 EXIT_WORDS = {"quit", "exit chat", ":q"}
+SCRIPTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts")
+# "ask X to/about/whether/if ...", "tell X ...": the words after the name are the question.
+ONE_SHOT_VERBS = ("ask", "tell")
+ONE_SHOT_JOINERS = ("to", "about", "whether", "if", "for", "me")
+
+
+class SimulatorError(Exception):
+    """A problem the user can fix, said in one line (no traceback)."""
+
+
+def _letters(words):
+    """'m. s. massage guide', 'ms massage guide', 'm s massage guide' -> 'msmassageguide'."""
+    return re.sub(r"[^a-z]", "", words.lower())
+
+
+def invocation(text, name):
+    """('launch', '') / ('ask', question) when `text` names the skill as a device hears it, else None."""
+    words = normalize(re.sub(r"^\s*alexa[\s,]+", "", text, flags=re.I)).split()
+    if not words:
+        return None
+    verb, rest = words[0], words[1:]
+    target = _letters(name)
+    for end in range(1, min(len(rest), 8) + 1):
+        if _letters(" ".join(rest[:end])) == target:
+            after = rest[end:]
+            if verb in LAUNCH_WORDS and not after:
+                return ("launch", "")
+            if verb in ONE_SHOT_VERBS:
+                while after and after[0] in ONE_SHOT_JOINERS:
+                    after = after[1:]
+                return ("ask", " ".join(after)) if after else ("launch", "")
+            return None
+    return None
 
 
 def plain(ssml):
@@ -50,6 +86,12 @@ def http_sender(url, timeout=10):
                 return json.loads(reply.read())
         except urllib.error.HTTPError as exc:
             return {"error": "HTTP %d" % exc.code, "body": exc.read().decode("utf-8", "replace")}
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise SimulatorError("cannot reach %s (%s): is the server running? "
+                                 "Start it with scripts/serve --local-testing" % (url, reason))
+        except ValueError:
+            raise SimulatorError("%s did not answer with JSON: is it the skill's endpoint?" % url)
     return send
 
 
@@ -63,10 +105,14 @@ class Chat:
 
     def say(self, text):
         """One turn; returns the response envelope."""
-        if text.strip().lower() in LAUNCH_WORDS:
+        named = invocation(text, self.model.invocation)
+        if text.strip().lower() in LAUNCH_WORDS or (named and named[0] == "launch"):
             self.user.new_session()
             envelope, label = self.user.launch(), "LaunchRequest"
         else:
+            if named:                   # a one-shot: a new session that opens with the question
+                self.user.new_session()
+                text = named[1]
             match = self.model.map(text)
             envelope = self.user.intent_for(self.model, match)
             label = "%s %s (%s)" % (match.intent, json.dumps(match.slots) if match.slots else "",
@@ -118,26 +164,48 @@ def interactive(chat, stream=sys.stdin):
         chat.say(line)
 
 
+def script_path(path):
+    """A file path, or the name of a script shipped in msguide_sim/scripts/ ("demo.txt")."""
+    if os.path.isfile(path):
+        return path
+    shipped = os.path.join(SCRIPTS_DIR, os.path.basename(path))
+    if os.path.isfile(shipped):
+        return shipped
+    names = sorted(os.listdir(SCRIPTS_DIR)) if os.path.isdir(SCRIPTS_DIR) else []
+    raise SimulatorError("no script file %s (shipped scripts: %s)" % (path, ", ".join(names) or "none"))
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m msguide_sim",
-                                     description="Chat with MS Massage Guide in text.")
-    parser.add_argument("--locale", default="en-US")
+    known = locales()
+    parser = argparse.ArgumentParser(
+        prog="python -m msguide_sim", description="Chat with MS Massage Guide in text.",
+        epilog="locales: %s. Shipped scripts: %s." % (
+            ", ".join(known), ", ".join(sorted(os.listdir(SCRIPTS_DIR)))))
+    parser.add_argument("--locale", default="en-US", metavar="LOCALE",
+                        help="one of %s (default en-US)" % ", ".join(known))
     parser.add_argument("--url", help="send requests to this endpoint instead of the Lambda handler")
     parser.add_argument("--json", action="store_true", help="show request and response JSON")
     sub = parser.add_subparsers(dest="mode", required=True)
     sub.add_parser("chat", help="type lines interactively")
     one = sub.add_parser("ask", help="one question in a new session")
     one.add_argument("words")
-    script = sub.add_parser("script", help="replay a file of lines as one conversation")
+    script = sub.add_parser("script", help="replay a file of lines as one conversation "
+                                           "(a path, or a shipped script such as demo.txt)")
     script.add_argument("path")
     args = parser.parse_args(argv)
-    chat = Chat(locale=args.locale, url=args.url, show_json=args.json)
-    if args.mode == "ask":
-        chat.out.write("You: %s\n" % args.words)
-        chat.say(args.words)
-    elif args.mode == "script":
-        with open(args.path, encoding="utf-8") as handle:
-            interactive(chat, handle)
-    else:
-        interactive(chat)
+    if args.locale not in known:
+        parser.error("unknown locale %s: the skill speaks %s" % (args.locale, ", ".join(known)))
+    try:
+        chat = Chat(locale=args.locale, url=args.url, show_json=args.json)
+        if args.mode == "ask":
+            chat.out.write("You: %s\n" % args.words)
+            chat.say(args.words)
+        elif args.mode == "script":
+            with open(script_path(args.path), encoding="utf-8") as handle:
+                interactive(chat, handle)
+        else:
+            interactive(chat)
+    except SimulatorError as exc:
+        sys.stderr.write("msguide_sim: %s\n" % exc)
+        return 1
     return 0

@@ -31,6 +31,12 @@ def normalize(text):
     return " ".join(re.sub(r"[^\w\s']", " ", text).split())
 
 
+def locales():
+    """The locales the built voice model exists for."""
+    folder = os.path.dirname(model_path("x"))
+    return sorted(name[:-5] for name in os.listdir(folder) if name.endswith(".json"))
+
+
 def model_path(locale):
     return os.path.join(ROOT, "skill-package", "interactionModels", "custom", locale + ".json")
 

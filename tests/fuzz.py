@@ -138,13 +138,13 @@ def problems(event, reply):
     attributes = reply.get("sessionAttributes")
     if attributes is not None and not isinstance(attributes, dict):
         found.append("sessionAttributes is not an object")
-    if request_type(event) not in SPEAKING:
+    if request_type(event) is not None and request_type(event) not in SPEAKING:
         for field in ("outputSpeech", "reprompt", "card", "directives"):
             if field in response:
                 found.append("%s in a response to %r" % (field, request_type(event)))
         return found
     speech = response.get("outputSpeech")
-    if speech is None and request_type(event) not in MUST_SPEAK:
+    if speech is None and request_type(event) not in MUST_SPEAK:   # may speak, and didn't
         return found
     if not isinstance(speech, dict) or speech.get("type") != "SSML":
         return found + ["no SSML speech for %r" % request_type(event)]

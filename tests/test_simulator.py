@@ -64,3 +64,51 @@ def test_chat_against_the_local_endpoint_over_http(live_server):
 ])
 def test_words_map_exactly_then_fuzzily_then_to_fallback(words, intent):
     assert VoiceModel.for_locale("en-US").map(words).intent == intent
+
+
+def run_failing(*args):
+    result = subprocess.run([sys.executable, "-m", "msguide_sim", *args], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    return result.stderr
+
+
+def test_the_readme_demo_script_is_shipped_and_runs_in_every_locale():
+    for locale in ("en-GB", "en-US", "en-AU", "en-CA", "en-IN"):
+        out = run("--locale", locale, "script", "demo.txt")
+        assert out.count("[LaunchRequest]") == 1 and "Sorry, I didn't catch" not in out
+        assert out.count("session: ended") == 2
+
+
+@pytest.mark.parametrize("args,expected", [
+    (("--url", "http://127.0.0.1:9/", "ask", "is a hot tub safe"), "is the server running"),
+    (("script", "no-such-file.txt"), "no script file no-such-file.txt"),
+    (("--locale", "en-NZ", "ask", "hello"), "unknown locale en-NZ"),
+])
+def test_user_mistakes_get_one_clear_line_not_a_traceback(args, expected):
+    err = run_failing(*args)
+    assert expected in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) <= 3
+
+
+def test_help_lists_the_locales():
+    out = run("--help")
+    for locale in ("en-US", "en-GB", "en-AU", "en-CA", "en-IN"):
+        assert locale in out
+
+
+@pytest.mark.parametrize("said", ["open m. s. massage guide", "Alexa, open MS massage guide",
+                                  "launch m s massage guide", "start m.s. massage guide",
+                                  "ask m. s. massage guide", "open"])
+def test_opening_the_skill_by_name_sends_a_launch_request(said):
+    out = run("ask", said)
+    assert "[LaunchRequest]" in out and "Welcome" in out
+
+
+@pytest.mark.parametrize("said", ["ask m. s. massage guide is a hot tub safe",
+                                  "Alexa, ask ms massage guide whether a hot tub is safe",
+                                  "tell m. s. massage guide about hot tubs"])
+def test_asking_the_skill_by_name_is_a_one_shot_question(said):
+    out = run("ask", said)
+    answer = out.split("Alexa:")[1].split("reprompt:")[0].lower()
+    assert "[LaunchRequest]" not in out and "hot tub" in answer and "heat" in answer

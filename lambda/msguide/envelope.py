@@ -61,10 +61,13 @@ def apology_response():
 
 
 def refusal_for(event):
-    """The response to an envelope that cannot be read at all."""
+    """The response to an envelope that cannot be read: silent for a request
+    type that may not speak (a session end, an event), else a spoken apology."""
     request = event.get("request") if isinstance(event, dict) else None
     kind = request.get("type") if isinstance(request, dict) else None
-    return apology_response() if may_speak(kind) else silent_response()
+    if isinstance(kind, str) and not may_speak(kind):
+        return silent_response()
+    return apology_response()
 
 
 def supply_context(envelope):
