@@ -242,3 +242,27 @@ def test_every_open_response_asks_something(handler, session):
             asked = text.endswith("?") or re.search(r"\? If you need urgent help, call 911\.$", text)
             assert asked, text
             assert reprompt_text(response).endswith("?") or "say stop" in reprompt_text(response)
+
+
+def test_go_back_returns_to_the_previous_topics_in_turn(handler, session):
+    first = speech_text(ask(handler, session, session.intent("SymptomIntent", symptom=("fatigue", "fatigue"))))
+    second = speech_text(ask(handler, session, session.intent("HeatIntent", heat=("sauna", "sauna"))))
+    ask(handler, session, session.intent("FindTherapistIntent"))
+    back = speech_text(ask(handler, session, session.intent("AMAZON.PreviousIntent")))
+    assert back == second and "sauna" in back.lower()          # the template's words come back too
+    assert speech_text(ask(handler, session, session.intent("AMAZON.PreviousIntent"))) == first
+    nothing = ask(handler, session, session.intent("AMAZON.PreviousIntent"))
+    assert "no earlier topic" in speech_text(nothing) and not ends_session(nothing)
+
+
+def test_go_back_at_the_start_says_so_and_asks(handler, session):
+    response = ask(handler, session, session.intent("AMAZON.PreviousIntent"))
+    assert "no earlier topic" in speech_text(response)
+    assert reprompt_text(response) and not ends_session(response)
+
+
+def test_go_back_is_in_the_voice_model_and_understood(handler):
+    from msguide_sim.nlu import VoiceModel
+    model = VoiceModel.for_locale("en-GB")
+    for said in ("go back", "take me back", "the previous one"):
+        assert model.map(said).intent == "AMAZON.PreviousIntent", said

@@ -10,7 +10,7 @@ from . import wording
 
 TOPIC_PARTS = ("answer", "more")
 PROMPTS = ("launch", "welcome_back", "help", "fallback", "unknown", "anything_else",
-           "what_next", "nothing_to_repeat", "error", "notice", "confirm", "not_covered",
+           "what_next", "nothing_to_repeat", "nothing_to_go_back_to", "error", "notice", "confirm", "not_covered",
            "decline")
 TOPIC_PROMPTS = ("welcome_back", "confirm")      # prompts that offer a topic ("yes" says it)
 _PLACEHOLDER = re.compile(r"\{(thing|emergency_number|crisis_line)\}")
@@ -21,10 +21,10 @@ _SENTENCE_END = re.compile(r"(?<=[.;]) ")
 class Say:
     """What to say: a part of a topic, or one of the named prompts."""
 
-    __slots__ = ("topic", "part", "thing", "prompt", "lead", "text", "resume")
+    __slots__ = ("topic", "part", "thing", "prompt", "lead", "text", "resume", "going_back")
 
     def __init__(self, topic=None, part="answer", thing=None, prompt=None,
-                 lead=None, text=None, resume=None):
+                 lead=None, text=None, resume=None, going_back=False):
         self.topic = topic          # Topic or None
         self.part = part            # "answer" | "more"
         self.thing = thing          # spoken slot value for template topics
@@ -32,6 +32,7 @@ class Say:
         self.lead = lead            # wording key said first ("ok")
         self.text = text            # plain text of a "notice" prompt
         self.resume = resume        # Topic a "welcome_back" or "confirm" prompt offers
+        self.going_back = going_back   # said by "go back": not itself a place to go back to
 
 
 class Spoken:
@@ -125,8 +126,8 @@ def _prompt_text(name, words, first_launch=True, say=None):
         return words["not_covered"], words["anything_else"]
     if name == "confirm":
         return "", words["confirm"].format(label=say.resume.label)
-    if name == "nothing_to_repeat":
-        return words["nothing_to_repeat"], words["what_next"]
+    if name in ("nothing_to_repeat", "nothing_to_go_back_to"):
+        return words[name], words["what_next"]
     if name == "error":
         return words["error"], words["reprompt"]
     if name == "what_next":

@@ -61,10 +61,12 @@ def reply(handler_input, say):
     spoken = render(say, content(), request_locale(handler_input), first_launch)
     state = current_state(handler_input)
     if say.topic is not None:
+        if not say.going_back:
+            state.moving_to(say.topic.id)
         state.last = {"topic": say.topic.id, "part": say.part}
         if say.thing:
             state.last["thing"] = say.thing
-    elif say.prompt not in ("nothing_to_repeat", "error"):
+    elif say.prompt not in ("nothing_to_repeat", "nothing_to_go_back_to", "error"):
         state.last = {"prompt": say.prompt}
         if say.prompt in TOPIC_PROMPTS:
             state.last["topic"] = say.resume.id

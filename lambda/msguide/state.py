@@ -8,7 +8,9 @@ Stored shape (all optional):
     {"last":  {"topic": "<id>", "part": "answer"|"more", "thing": "<words>"}
               or {"prompt": "<name>"},
      "offer": {"kind": "more"|"topic", "topic": "<id>"}, {"kind": "reminder", "task": "<task>"}
-              or {"kind": "anything_else"}}
+              or {"kind": "anything_else"},
+     "back":  [{"topic": "<id>", "thing": "<words>"}, ...]}
+              # earlier topics, most recent last, for "go back"
 A "last" prompt may also carry "topic" (the offer of welcome_back or confirm) or
 "text" (a notice such as a reminder confirmation, re-said by "repeat").
 """
@@ -21,12 +23,16 @@ _THING = re.compile(r"^[a-z0-9' ]{1,60}$")
 _NOTICE = re.compile(r"^[A-Za-z0-9 ,.;:'?!()-]{1,400}$")
 
 
-class State:
-    __slots__ = ("last", "offer")
+MAX_BACK = 5
 
-    def __init__(self, last=None, offer=None):
+
+class State:
+    __slots__ = ("last", "offer", "back")
+
+    def __init__(self, last=None, offer=None, back=None):
         self.last = last
         self.offer = offer
+        self.back = back or []
 
     def to_attributes(self):
         attrs = {}
@@ -34,7 +40,19 @@ class State:
             attrs["last"] = self.last
         if self.offer:
             attrs["offer"] = self.offer
+        if self.back:
+            attrs["back"] = self.back[-MAX_BACK:]
         return attrs
+
+    def moving_to(self, topic_id):
+        """Before saying a new topic: the one said last becomes a place to go back to."""
+        last = self.last or {}
+        if "prompt" in last or not last.get("topic") or last["topic"] == topic_id:
+            return
+        place = {"topic": last["topic"]}
+        if last.get("thing"):
+            place["thing"] = last["thing"]
+        self.back = [p for p in self.back if p != place][-(MAX_BACK - 1):] + [place]
 
 
 def clean_thing(value):
@@ -92,5 +110,11 @@ def read_state(attributes, content):
     """Build a State from (untrusted) session attributes."""
     if not isinstance(attributes, dict):
         return State()
+    back = []
+    for raw in attributes.get("back")[-MAX_BACK:] if isinstance(attributes.get("back"), list) else []:
+        place = _read_last(raw, content) if isinstance(raw, dict) and "prompt" not in raw else None
+        if place:
+            place.pop("part", None)
+            back.append(place)
     return State(_read_last(attributes.get("last"), content),
-                 _read_offer(attributes.get("offer"), content))
+                 _read_offer(attributes.get("offer"), content), back)

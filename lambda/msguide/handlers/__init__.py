@@ -6,7 +6,7 @@
 
 from .answers import (AnswerFreeFormQuestion, AnswerResearchQuestion,
                       AnswerSlotQuestion, AnswerTopicQuestion, TriageWhatWasSaid)
-from .conversation import (CloseSkill, GiveHelp, GiveMore, HandleFallback,
+from .conversation import (CloseSkill, GiveHelp, GiveMore, GoBack, HandleFallback,
                            HandleNo, HandleYes, LaunchSkill, RepeatLast,
                            StartOver)
 from .lifecycle import (AcknowledgeEvent, ApologiseForError, EndSession,
@@ -31,6 +31,7 @@ def request_handlers():
         HandleNo(),
         GiveMore(),
         RepeatLast(),
+        GoBack(),
         StartOver(),
         CloseSkill(),
         HandleFallback(),

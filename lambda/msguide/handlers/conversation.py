@@ -108,6 +108,22 @@ class RepeatLast(AbstractRequestHandler):
         return _say_last(handler_input, current_state(handler_input).last)
 
 
+class GoBack(AbstractRequestHandler):
+    """AMAZON.PreviousIntent ("go back"): the topic before the current one."""
+
+    def can_handle(self, handler_input):
+        return is_intent_name("AMAZON.PreviousIntent")(handler_input)
+
+    def handle(self, handler_input):
+        state = current_state(handler_input)
+        if not state.back:
+            return say_prompt(handler_input, "nothing_to_go_back_to")
+        place = state.back.pop()
+        set_state(handler_input, state.to_attributes())
+        return reply(handler_input, Say(topic=content().get(place["topic"]),
+                                        thing=place.get("thing"), going_back=True))
+
+
 class StartOver(AbstractRequestHandler):
     def can_handle(self, handler_input):
         return _any_intent(handler_input, "AMAZON.StartOverIntent",
