@@ -2,12 +2,15 @@
 # memory in an SQLite file on the /data volume. Set MSGUIDE_SKILL_ID.
 FROM python:3.11-slim
 WORKDIR /app
-COPY lambda/requirements.txt lambda/requirements.txt
-COPY requirements-web.txt .
-RUN pip install --no-cache-dir -r requirements-web.txt
+COPY requirements/web.lock requirements/web.lock
+RUN pip install --no-cache-dir --require-hashes -r requirements/web.lock
+COPY pyproject.toml README.md ./
+COPY requirements/ requirements/
 COPY lambda/ lambda/
 COPY msguide_web/ msguide_web/
-RUN python -m compileall -q lambda msguide_web \
+COPY msguide_sim/ msguide_sim/
+COPY tools/ tools/
+RUN pip install --no-cache-dir --no-deps --no-build-isolation . \
     && mkdir /data && chown nobody /data
 ENV MSGUIDE_HOST=0.0.0.0 \
     MSGUIDE_PORT=8080 \

@@ -12,7 +12,9 @@ Measures, for the skill ("target") and bench/baseline ("baseline"):
   memory peak resident set size of the cold+warm process (median)
   http   requests per second of the endpoint under waitress at concurrency
          16, both served by flask-ask-sdk's SkillAdapter (median of rounds)
-It prints ratios target/baseline against the targets and writes JSON.
+It prints ratios target/baseline against the targets and how long it took
+(about 2 minutes with the defaults); it writes the JSON only when asked
+(--json FILE; the README's numbers come from bench/results.json).
 """
 
 import time
@@ -47,7 +49,6 @@ TARGETS = {"cold": 1.15, "warm": 1.3, "http": 0.8}
 
 def mix(kind):
     """A realistic list of request envelopes for one skill."""
-    sys.path.insert(0, ROOT)
     from msguide_sim.envelopes import SimulatedUser
     from msguide_sim.nlu import Match
     user = SimulatedUser()
@@ -80,8 +81,11 @@ def worker(kind, warm):
     envelopes = mix(kind)
     launch = json.loads(json.dumps(envelopes[0]))
     begin = time.perf_counter()
-    sys.path.insert(0, SKILLS[kind])
-    import lambda_function
+    import importlib.util      # this kind's lambda_function.py, by path, as Lambda loads it
+    spec = importlib.util.spec_from_file_location(
+        "lambda_function", os.path.join(SKILLS[kind], "lambda_function.py"))
+    lambda_function = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lambda_function)
     response = lambda_function.handler(launch, None)
     cold = time.perf_counter() - begin
     assert response["response"]["outputSpeech"], response
@@ -150,7 +154,7 @@ def main():
     parser.add_argument("--cold-runs", type=int, default=15)
     parser.add_argument("--http-requests", type=int, default=1500)
     parser.add_argument("--http-rounds", type=int, default=3)
-    parser.add_argument("--json", default=os.path.join(ROOT, "bench", "results.json"))
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
     args = parser.parse_args()
     if args.worker:
         return worker(args.worker, args.warm)
@@ -215,8 +219,11 @@ def main():
                   ratios["warm"], TARGETS["warm"], "ok" if verdict["warm"] else "MISSED",
                   ratios["warm_p95"], ratios["memory"],
                   ratios["http"], TARGETS["http"], "ok" if verdict["http"] else "MISSED"))
-    with open(args.json, "w") as handle:
-        json.dump(result, handle, indent=2)
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(result, handle, indent=2)
+        print("wrote", args.json)
+    print("took %.0f s" % (time.perf_counter() - _STARTED))
     return 0
 
 

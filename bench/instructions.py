@@ -26,15 +26,12 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
 import benchmark  # noqa: E402  (bench/benchmark.py: the skills, mixes and environments)
 
 WORKER = """
 import json, sys
 envelopes = json.load(open(%(envelopes)r))
-sys.path.insert(0, %(skill)r)
-import lambda_function
+import lambda_function     # from the current folder: the skill being measured
 if %(requests)d >= 0:
     for envelope in envelopes:
         lambda_function.handler(json.loads(json.dumps(envelope)), None)
@@ -53,11 +50,12 @@ def instructions(kind, requests):
         envelopes = os.path.join(scratch, "envelopes.json")
         with open(envelopes, "w", encoding="utf-8") as handle:
             json.dump(benchmark.mix(kind), handle)
-        code = WORKER % {"skill": benchmark.SKILLS[kind], "envelopes": envelopes, "requests": requests}
-        subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True,
+        code = WORKER % {"envelopes": envelopes, "requests": requests}
+        skill = benchmark.SKILLS[kind]
+        subprocess.run([sys.executable, "-c", code], env=env, cwd=skill, check=True,
                        capture_output=True)                       # writes bytecode once
         out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=%s/out" % scratch,
-                              sys.executable, "-c", code], env=env, cwd=ROOT, check=True,
+                              sys.executable, "-c", code], env=env, cwd=skill, check=True,
                              capture_output=True, text=True)
     found = re.search(r"Collected\s*:\s*(\d+)", out.stderr)
     if not found:
@@ -68,7 +66,7 @@ def instructions(kind, requests):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=240)
-    parser.add_argument("--json", default=os.path.join(ROOT, "bench", "instructions.json"))
+    parser.add_argument("--json", metavar="FILE", help="also write the counts as JSON to FILE")
     args = parser.parse_args()
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
@@ -84,9 +82,11 @@ def main():
     ratios = {name: round(results["target"][name] / results["baseline"][name], 3)
               for name in ("cold", "per_request")}
     print("target/baseline: cold %.2f, per request %.2f" % (ratios["cold"], ratios["per_request"]))
-    with open(args.json, "w", encoding="utf-8") as handle:
-        json.dump({"requests": args.requests, "results": results, "ratios": ratios}, handle, indent=2)
-        handle.write("\n")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump({"requests": args.requests, "results": results, "ratios": ratios}, handle, indent=2)
+            handle.write("\n")
+        print("wrote", args.json)
 
 
 if __name__ == "__main__":

@@ -1,27 +1,46 @@
 """Bounded load test: signed requests against the real server on 127.0.0.1.
 
-    .venv/bin/python bench/load.py [--requests 2000] [--concurrency 16] [--json out.json]
+    .venv/bin/python bench/load.py [--requests 2000] [--concurrency 16] [--half-open 150] [--json out.json]
 
-Starts bench/signed_server.py (waitress, verification on, a local test CA),
-sends a realistic mix of signed envelopes from N client threads over
-keep-alive connections, and prints req/s, latency percentiles and errors.
-The loop is bounded by --requests and --max-seconds, and only 127.0.0.1 is used.
+Starts bench/signed_server.py (waitress with the settings of `python -m
+msguide_web`, verification on, a local test CA), holds --half-open
+connections that send their headers and part of a body and then stall (each
+one the server closes is opened again, so the number held stays up), probes
+`GET /health` four times a second, and meanwhile sends a realistic mix of
+signed envelopes from N client threads over keep-alive connections. Prints
+req/s, latency percentiles, errors, and the health probes' answers and
+latency. Bounded by --requests and --max-seconds; only 127.0.0.1 is used.
 """
 
 import argparse
+import importlib.util
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+import urllib.request
+
+import http_load  # bench/http_load.py, beside this file
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path[:0] = [ROOT, os.path.join(ROOT, "tests"), os.path.dirname(os.path.abspath(__file__))]
 
-import certs  # noqa: E402  (test CA helpers)
-import http_load  # noqa: E402
-from alexa import SKILL_ID, Session  # noqa: E402
+
+def _test_helper(name):
+    """tests/<name>.py (the test CA, the envelope builder), loaded by path."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "tests", name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+certs = _test_helper("certs")
+alexa = _test_helper("alexa")
+SKILL_ID, Session = alexa.SKILL_ID, alexa.Session
 
 PHRASES = [
     ("SymptomIntent", {"symptom": ("fatigue", "fatigue")}),
@@ -45,7 +64,89 @@ def envelopes(count):
     return result
 
 
-def run(requests, concurrency, max_seconds):
+class HalfOpen:
+    """Holds `count` connections that sent headers and part of a body, then stall."""
+
+    HEAD = b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{"
+
+    def __init__(self, port, count):
+        self.port, self.count = port, count
+        self.sockets, self.opened, self.lowest = [], 0, None
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._hold, daemon=True)
+
+    def _open(self):
+        sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        sock.sendall(self.HEAD)
+        sock.setblocking(False)
+        self.opened += 1
+        return sock
+
+    def _alive(self, sock):
+        try:
+            return sock.recv(1) != b""           # b"": the server closed it
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+
+    def _hold(self):
+        while not self.stop.is_set():
+            kept = [s for s in self.sockets if self._alive(s) or s.close()]
+            while len(kept) < self.count and not self.stop.is_set():
+                kept.append(self._open())
+            self.sockets = kept
+            self.lowest = len(kept) if self.lowest is None else min(self.lowest, len(kept))
+            self.stop.wait(0.5)
+
+    def __enter__(self):
+        if self.count:
+            self.sockets = [self._open() for _ in range(self.count)]
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=10)
+        for sock in self.sockets:
+            sock.close()
+
+
+class HealthProbe:
+    """GET /health four times a second with a 2 s timeout; failures and latency."""
+
+    def __init__(self, port):
+        self.url = "http://127.0.0.1:%d/health" % port
+        self.latencies, self.failures = [], 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._probe, daemon=True)
+
+    def _probe(self):
+        while not self.stop.is_set():
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as reply:
+                    reply.read()
+                    ok = reply.status == 200
+            except OSError:
+                ok = False
+            if ok:
+                self.latencies.append(time.perf_counter() - started)
+            else:
+                self.failures += 1
+            self.stop.wait(0.25)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(timeout=5)
+
+
+def run(requests, concurrency, max_seconds, half_open=150):
     authority = certs.Authority()
     key, leaf = authority.leaf()
     folder = tempfile.mkdtemp()
@@ -65,8 +166,9 @@ def run(requests, concurrency, max_seconds):
             body = json.dumps(envelope).encode()
             items.append((body, {"Content-Type": "application/json", "Signature-256": certs.sign(key, body),
                                  "SignatureCertChainUrl": certs.CHAIN_URL}))
-        latencies, errors, wall = http_load.run(port, http_load.Requests(items, requests),
-                                                concurrency, max_seconds)
+        with HalfOpen(port, half_open) as held, HealthProbe(port) as health:
+            latencies, errors, wall = http_load.run(port, http_load.Requests(items, requests),
+                                                    concurrency, max_seconds)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -77,6 +179,11 @@ def run(requests, concurrency, max_seconds):
                        "p95": round(http_load.percentile(latencies, 0.95) * 1000, 1),
                        "p99": round(http_load.percentile(latencies, 0.99) * 1000, 1)},
         "first_errors": [e.decode("utf-8", "replace") for e in errors[:3]],
+        "half_open": {"held": half_open, "lowest_held": held.lowest if half_open else 0,
+                      "opened_in_all": held.opened},
+        "health": {"probes": len(health.latencies) + health.failures, "failures": health.failures,
+                   "p50_ms": round(statistics.median(health.latencies) * 1000, 1) if health.latencies else None,
+                   "max_ms": round(max(health.latencies) * 1000, 1) if health.latencies else None},
     }
 
 
@@ -85,14 +192,16 @@ def main():
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--max-seconds", type=float, default=300)
+    parser.add_argument("--half-open", type=int, default=150,
+                        help="stalled connections held during the run (default 150)")
     parser.add_argument("--json")
     args = parser.parse_args()
-    result = run(args.requests, args.concurrency, args.max_seconds)
+    result = run(args.requests, args.concurrency, args.max_seconds, args.half_open)
     print(json.dumps(result, indent=2))
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(result, handle, indent=2)
-    return 1 if result["errors"] else 0
+    return 1 if result["errors"] or result["health"]["failures"] else 0
 
 
 if __name__ == "__main__":

@@ -7,11 +7,6 @@ the network boundary faked, exactly as in tests/test_web.py.
 """
 
 import argparse
-import os
-import sys
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
 
 
 def main():
@@ -28,11 +23,15 @@ def main():
     from cryptography.x509.verification import Store
     from waitress import serve
 
+    from msguide_web.__main__ import parse_args, server_settings
     from msguide_web.app import create_app
     store = Store(x509.load_pem_x509_certificates(open(args.root, "rb").read()))
     chain = open(args.chain, "rb").read()
     app = create_app(skill_id=args.skill_id, verify=True, trust_store=store, fetcher=lambda url: chain)
-    serve(app, host="127.0.0.1", port=args.port, threads=args.threads, _quiet=True)
+    # The same waitress settings as `python -m msguide_web` (limits, timeouts, threads).
+    settings = server_settings(parse_args(["--port", str(args.port), "--threads", str(args.threads),
+                                           "--skill-id", args.skill_id or "any"], environ={}))
+    serve(app, _quiet=True, **settings)
 
 
 if __name__ == "__main__":

@@ -66,14 +66,8 @@ def plain(ssml):
 
 
 def local_sender():
-    import importlib.util
-    from . import LAMBDA_DIR
-    import os
-    spec = importlib.util.spec_from_file_location("lambda_function",
-                                                  os.path.join(LAMBDA_DIR, "lambda_function.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return lambda envelope: module.handler(json.loads(json.dumps(envelope)), None)
+    import lambda_function
+    return lambda envelope: lambda_function.handler(json.loads(json.dumps(envelope)), None)
 
 
 def http_sender(url, timeout=10):

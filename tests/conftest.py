@@ -1,7 +1,6 @@
 import importlib.util
 import os
 import socket
-import sys
 import tempfile
 import threading
 
@@ -10,9 +9,6 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAMBDA_DIR = os.path.join(ROOT, "lambda")
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
-for path in (LAMBDA_DIR, ROOT, os.path.dirname(os.path.abspath(__file__))):
-    if path not in sys.path:
-        sys.path.insert(0, path)
 
 # The skill's memory (SQLite, the embedded default) goes to a file of this run's own.
 os.environ["MSGUIDE_PERSISTENCE"] = "sqlite"
@@ -54,15 +50,26 @@ class LiveServer:
 
     def __init__(self, app):
         from waitress.server import create_server
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=8)
+        self.server = create_server(app, host="127.0.0.1", port=0, threads=8,
+                                    asyncore_use_poll=True)
         self.port = int(self.server.effective_port)
         self.url = "http://127.0.0.1:%d/" % self.port
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
 
     def close(self):
-        self.server.close()
+        """Stop cleanly: the event loop closes its own sockets, so it never waits
+        on a closed one (which is an OSError traceback in the loop's thread)."""
+        server = self.server
+
+        def close_everything():
+            for channel in list(server._map.values()):
+                if channel is not server.trigger:
+                    channel.close()
+            server.trigger.close()
+        server.trigger.pull_trigger(close_everything)
         self.thread.join(timeout=5)
+        server.task_dispatcher.shutdown()
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ import pytest
 
 from conftest import ROOT
 
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-import eval_sets  # noqa: E402
+from msguide_tools import eval_sets
 
 
 @pytest.fixture(scope="module")

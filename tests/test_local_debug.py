@@ -7,18 +7,16 @@ response) is the package's own code, exercised below.
 
 import json
 import os
-import sys
 
 from alexa import Session
 from conftest import LAMBDA_DIR
 
 
-def test_local_debugger_invokes_the_lambda_handler(monkeypatch):
+def test_local_debugger_invokes_the_lambda_handler():
     from ask_sdk_local_debug.config.skill_invoker_config import SkillInvokerConfiguration
     from ask_sdk_local_debug.util.response_util import get_skill_response
     from ask_sdk_model.dynamic_endpoints import Request
 
-    monkeypatch.syspath_prepend(LAMBDA_DIR)            # what PYTHONPATH=lambda does in the README
     config = SkillInvokerConfiguration(os.path.join(LAMBDA_DIR, "lambda_function.py"), "handler")
     envelope = Session().intent("HeatIntent", heat=("sauna", "sauna"))
     request = Request(version="1.0", object_type="SkillRequestMessage", request_id="debug-1",

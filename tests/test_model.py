@@ -12,9 +12,7 @@ from conftest import ROOT
 from msguide.content import default_content
 from msguide.handlers.answers import SLOT_INTENTS
 
-import sys
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-import build_model  # noqa: E402
+from msguide_tools import build_model
 
 LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"]
 REQUIRED_BUILTINS = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent",

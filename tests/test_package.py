@@ -11,8 +11,7 @@ import pytest
 from alexa import Session
 from conftest import ROOT
 
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-import package_lambda  # noqa: E402
+from msguide_tools import package_lambda
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +46,14 @@ def test_unpacked_zip_answers_in_a_fresh_interpreter_with_nothing_else(package, 
                 session.intent("SearchIntent", query="i don't want to be here anymore")]
     script = (
         "import json, sys\n"
-        "sys.path[:] = [%r] + [p for p in sys.path if 'site-packages' not in p and p]\n"
         "import lambda_function\n"
         "for body in json.loads(sys.stdin.read()):\n"
         "    print(json.dumps(lambda_function.handler(body, None)))\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n" % str(folder))
-    result = subprocess.run([sys.executable, "-I", "-S", "-c", script], input=json.dumps(requests),
-                            capture_output=True, text=True, cwd=str(tmp_path), timeout=120)
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n")
+    # As on Lambda: the function's folder first, no site-packages (-S), no PYTHON* variables.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    result = subprocess.run([sys.executable, "-S", "-c", script], input=json.dumps(requests), env=env,
+                            capture_output=True, text=True, cwd=str(folder), timeout=120)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     replies = [json.loads(line) for line in lines[:4]]

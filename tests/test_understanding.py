@@ -13,8 +13,7 @@ from msguide.content import default_content
 from msguide.search import default_search
 from msguide.understand import default_understanding, features
 
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-import train_understanding  # noqa: E402
+from msguide_tools import train_understanding
 
 READ = default_understanding()
 
@@ -28,11 +27,11 @@ def test_the_shipped_weights_are_fresh():
 
 
 def test_scoring_needs_no_numpy_or_scikit_learn():
-    code = ("import sys; sys.path.insert(0, %r)\n"
+    code = ("import sys\n"
             "from msguide.understand import default_understanding\n"
             "r = default_understanding().read('is a jacuzzi bad for me')\n"
             "assert r.topic_id == 'hot-tub', r\n"
-            "assert not {'numpy', 'sklearn', 'scipy'} & set(sys.modules), sorted(sys.modules)\n" % LAMBDA_DIR)
+            "assert not {'numpy', 'sklearn', 'scipy'} & set(sys.modules), sorted(sys.modules)\n")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 

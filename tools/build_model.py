@@ -20,7 +20,6 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCE = os.path.join(ROOT, "interactionModels", "model.yaml")
 OUT_DIR = os.path.join(ROOT, "skill-package", "interactionModels", "custom")
-sys.path.insert(0, os.path.join(ROOT, "lambda"))
 
 from msguide import content as content_module  # noqa: E402
 

@@ -153,14 +153,9 @@ class Runner:
     """Words -> (strict or forgiving) voice-model match -> real handler."""
 
     def __init__(self, threshold=101):
-        sys.path[:0] = [os.path.join(ROOT, "lambda"), ROOT]
         os.environ.setdefault("MSGUIDE_PERSISTENCE", "none")
-        import importlib.util
-        spec = importlib.util.spec_from_file_location(
-            "lambda_function", os.path.join(ROOT, "lambda", "lambda_function.py"))
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        self.handler = module.handler
+        import lambda_function
+        self.handler = lambda_function.handler
         self.threshold = threshold
         self.models = {}
 

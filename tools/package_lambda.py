@@ -63,9 +63,8 @@ def prune(target):
 # Run inside the staged package (isolated interpreter, nothing else on the
 # path): answer a typical mix of requests, then list the files it loaded.
 WARM_UP = r"""
-import json, sys
-sys.path.insert(0, ".")
-import lambda_function
+import json, os, sys
+import lambda_function     # from the current folder: the staged package, as on Lambda
 
 def envelope(request):
     app = {"applicationId": "amzn1.ask.skill.build"}
@@ -84,14 +83,14 @@ for body in [envelope({"type": "LaunchRequest"}), intent("SymptomIntent", sympto
              intent("AMAZON.HelpIntent"), envelope({"type": "SessionEndedRequest", "reason": "USER_INITIATED"})]:
     assert "response" in lambda_function.handler(body, None)
 print(json.dumps(sorted(m.__file__ for m in list(sys.modules.values())
-                        if (getattr(m, "__file__", None) or "").startswith(sys.path[0]))))
+                        if (getattr(m, "__file__", None) or "").startswith(os.getcwd() + os.sep))))
 """
 
 
 def hot_modules(target):
     """Source files a cold start and a typical request mix actually load."""
-    out = subprocess.run([sys.executable, "-I", "-S", "-c", WARM_UP.replace('sys.path.insert(0, ".")',
-                          "sys.path.insert(0, %r)" % target)],
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    out = subprocess.run([sys.executable, "-S", "-c", WARM_UP], env=env,
                          cwd=target, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 

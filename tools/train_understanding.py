@@ -28,10 +28,8 @@ import sys
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "lambda"))
-sys.path.insert(0, os.path.join(ROOT, "tools"))
 
-from build_model import expand, load_source  # noqa: E402
+from msguide_tools.build_model import expand, load_source  # noqa: E402
 from msguide import content as content_module  # noqa: E402
 from msguide import understand  # noqa: E402
 from msguide.handlers.answers import SLOT_INTENTS  # noqa: E402

@@ -3,11 +3,8 @@
 import argparse
 import logging
 import os
-import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path[:0] = [HERE, ROOT]
 
 import msguide_web  # noqa: E402,F401  (makes flask_ask_sdk importable here; see sdk_compat)
 from flask import Flask  # noqa: E402
