@@ -357,3 +357,14 @@ def test_a_session_end_always_gets_an_empty_response(handler, locale, damage):
         event["request"].update(reason="ERROR", error={"type": 7, "message": {"x": None}})
     response = handler(event, None)
     assert response["response"] == {}, response
+
+
+def test_the_readme_curl_example_gets_an_answer(server):
+    import shutil as _shutil
+    if not _shutil.which("curl"):
+        pytest.skip("curl is not installed on this machine")
+    result = subprocess.run(["curl", "-s", server.url, "-H", "Content-Type: application/json",
+                             "--data", "@tests/data/curl-hot-tub.json"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=30)
+    reply = json.loads(result.stdout)
+    assert "hot tub" in speech_text(reply).lower()

@@ -24,6 +24,8 @@ def tracked_python_files():
 def test_no_file_edits_sys_path():
     offenders = []
     for path in tracked_python_files():
+        if os.path.abspath(path) == os.path.abspath(__file__):
+            continue                      # this test's own pattern
         with open(path, encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
                 if SYS_PATH_EDIT.search(line):
