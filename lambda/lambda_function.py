@@ -10,19 +10,18 @@ import json
 
 from ask_sdk_model import RequestEnvelope
 
-from msguide.envelope import refusal_for, too_deep
+from msguide.envelope import refusal_for
 from msguide.logs import logger
 from msguide.skill import build_skill
 
 SKILL = build_skill()
+
 
 def handler(event, context=None):
     """Lambda handler: Alexa request envelope (dict) in, response envelope out."""
     try:
         if not isinstance(event, dict) or not isinstance(event.get("request"), dict):
             raise ValueError("not an Alexa request envelope")
-        if too_deep(event):
-            raise ValueError("envelope nested too deeply")
         envelope = SKILL.serializer.deserialize(json.dumps(event), RequestEnvelope)
         if envelope.request is None:
             raise ValueError("envelope has no request")

@@ -200,8 +200,11 @@ def test_deeply_nested_json_is_a_400_like_any_bad_json(server, body):
 
 
 def test_deeply_nested_events_get_an_apology_from_lambda(handler):
+    deep = []
+    for _ in range(100000):
+        deep = [deep]
     event = Session().launch()
-    event["context"]["x"] = json.loads("[" * 500 + "]" * 500)
+    event["context"]["x"] = deep
     assert "didn't make sense" in speech_text(handler(event, None))
 
 
