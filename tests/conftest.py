@@ -50,8 +50,7 @@ class LiveServer:
 
     def __init__(self, app):
         from waitress.server import create_server
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=8,
-                                    asyncore_use_poll=True)
+        self.server = create_server(app, host="127.0.0.1", port=0, threads=8)
         self.port = int(self.server.effective_port)
         self.url = "http://127.0.0.1:%d/" % self.port
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -62,11 +61,11 @@ class LiveServer:
         on a closed one (which is an OSError traceback in the loop's thread)."""
         server = self.server
 
-        def close_everything():
+        def close_everything():          # runs in the loop's thread
             for channel in list(server._map.values()):
-                if channel is not server.trigger:
+                if channel is not server.trigger and channel is not server:
                     channel.close()
-            server.trigger.close()
+            server.close()               # closes the listening socket and the trigger, once
         server.trigger.pull_trigger(close_everything)
         self.thread.join(timeout=5)
         server.task_dispatcher.shutdown()
