@@ -18,7 +18,7 @@ if [ ! -f "$stamp" ] || [ "$1" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]
   set +e
   .venv/bin/python -m pip install --disable-pip-version-check --require-hashes --progress-bar off \
       -r "$1" 2>&1 | grep --line-buffered -E '^(Collecting|Processing|Installing collected|Successfully installed|ERROR)' \
-      | sed -u -E -e 's#^(Collecting|Processing) (.*/)?([^/ ]+).*#  \1 \3#' \
+      | sed -u -E -e 's#^(Collecting|Processing) ([^ ]*/)?([^/ ]+).*#  \1 \3#' \
                -e 's#^Successfully installed.*#  Successfully installed everything in the lock#' >&2
   status=${PIPESTATUS[0]}
   set -e
