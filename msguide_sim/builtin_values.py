@@ -29,6 +29,25 @@ def resolve_date(words, today=None):
     return words
 
 
+DURATION_UNITS = {"minute": "M", "minutes": "M", "min": "M", "mins": "M", "hour": "H", "hours": "H",
+                  "day": "D", "days": "D"}
+
+
+def resolve_duration(words):
+    """'two hours' -> 'PT2H', 'an hour and a half'... only the simple shapes; else the words."""
+    said = " ".join(words.lower().split())
+    said = re.sub(r"^(in|for) ", "", said)
+    match = re.fullmatch(r"(\d+|[a-z]+) (minutes?|mins?|hours?|days?)", said)
+    if not match:
+        return words
+    count = match.group(1)
+    count = int(count) if count.isdigit() else {"a": 1, "an": 1}.get(count, NUMBERS.get(count))
+    if not count:
+        return words
+    unit = DURATION_UNITS[match.group(2)]
+    return "P%dD" % count if unit == "D" else "PT%d%s" % (count, unit)
+
+
 def resolve_time(words):
     said = " ".join(words.lower().replace(".", "").split())
     said = re.sub(r"^(at|in the|around) ", "", said)

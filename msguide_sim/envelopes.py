@@ -7,7 +7,7 @@ The one envelope builder of the project: the chat simulator, the tests
 import datetime
 import uuid
 
-from .builtin_values import resolve_date, resolve_time
+from .builtin_values import resolve_date, resolve_duration, resolve_time
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"
 REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
@@ -100,15 +100,18 @@ class SimulatedUser:
                 spoken = resolve_date(spoken)
             elif spoken and type_name == "AMAZON.TIME":
                 spoken = resolve_time(spoken)
+            elif spoken and type_name == "AMAZON.DURATION":
+                spoken = resolve_duration(spoken)
             resolved = model.resolve(match.intent, name, spoken) if spoken else None
             slots[name] = slot(name, spoken, resolved[0] if resolved else None, type_name, self.skill_id)
         return self.intent_with_slots(match.intent, slots)
 
-    def permission_answer(self, status):
-        """Connections.Response to the skill's AskFor directive."""
+    def permission_answer(self, status, token="msguide-reminder", code="200"):
+        """Connections.Response to the skill's AskFor directive (Alexa echoes its token)."""
         return self.envelope(self.request(
-            "Connections.Response", name="AskFor", status={"code": "200", "message": "OK"},
-            payload={"permissionScope": REMINDERS_SCOPE, "status": status}, token="msguide-reminder"))
+            "Connections.Response", name="AskFor",
+            status={"code": code, "message": "OK" if code == "200" else "Error"},
+            payload={"permissionScope": REMINDERS_SCOPE, "status": status}, token=token))
 
     def skill_disabled(self):
         body = self.envelope(self.request("AlexaSkillEvent.SkillDisabled",

@@ -27,7 +27,7 @@ def handler():
 
 @pytest.fixture
 def fake_api():
-    from fake_alexa_api import FakeAlexaApi
+    from msguide_sim.fake_alexa_api import FakeAlexaApi
     api = FakeAlexaApi()
     yield api
     api.close()

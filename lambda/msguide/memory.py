@@ -5,7 +5,8 @@ Stored shape (persistent attributes, all optional):
      "disclaimer_heard": true,           # full disclaimer said once
      "last_topic": "<topic id>",         # for "last time we talked about..."
      "pending_reminder": {...},          # held while the user is asked for consent
-     "reminders": [{"token": "...", "task": "<task value>"}]}   # ours, for cancel
+     "reminders": [{"token": "...", "task": "<task value>", "until": <epoch>}]}
+                                         # ours; "until" (one-offs only): dropped after it
 
 Nothing else is kept: no utterances, no names, no device ids. Memory is read
 at most once per request and written only when something changed.
@@ -15,7 +16,7 @@ import re
 
 VERSION = 1
 _TOKEN = re.compile(r"^[A-Za-z0-9._:/+=-]{1,200}$")
-MAX_REMINDERS = 20
+MAX_REMINDERS = 500       # far above what Alexa lets one skill keep for one user
 
 
 class Memory:
@@ -68,12 +69,29 @@ class Memory:
         self._data, self.changed = {}, False
 
 
+def plain_numbers(value):
+    """Numbers as Python ints (or floats), whatever the store gave back.
+
+    DynamoDB returns every number as decimal.Decimal; SQLite's JSON gives int.
+    Checks further on accept only int, so a Decimal(10) would silently drop a
+    pending reminder on DynamoDB alone.
+    """
+    if isinstance(value, dict):
+        return {k: plain_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_numbers(v) for v in value]
+    if type(value).__name__ == "Decimal":
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
 def clean(raw):
     """Keep only well-formed fields of a stored record."""
     from .content import default_content
     from .reminders_model import clean_pending, known_task
     if not isinstance(raw, dict):
         return {}
+    raw = plain_numbers(raw)
     data = {}
     if raw.get("disclaimer_heard") is True:
         data["disclaimer_heard"] = True
@@ -83,11 +101,18 @@ def clean(raw):
     pending = clean_pending(raw.get("pending_reminder"))
     if pending:
         data["pending_reminder"] = pending
-    reminders = []
+    import time
+    reminders, now = [], time.time()
     for entry in raw.get("reminders") or []:
         if (isinstance(entry, dict) and isinstance(entry.get("token"), str)
                 and _TOKEN.match(entry["token"]) and known_task(entry.get("task"))):
-            reminders.append({"token": entry["token"], "task": entry["task"]})
+            until = entry.get("until")
+            if isinstance(until, (int, float)) and not isinstance(until, bool):
+                if until < now:
+                    continue                      # fired and over: nothing left to cancel
+                reminders.append({"token": entry["token"], "task": entry["task"], "until": int(until)})
+            else:
+                reminders.append({"token": entry["token"], "task": entry["task"]})
     if reminders:
         data["reminders"] = reminders[-MAX_REMINDERS:]
     return data

@@ -53,36 +53,66 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
         self._ready = False
         self._lock = threading.Lock()
 
-    def _connect(self):
+    def _with_connection(self, work):
+        """work(connection) on a fresh connection. A file that is not a readable
+        database is moved aside (with a warning) and the work done once more on
+        a new, empty one: one user's memory is lost, not every user's service."""
+        import sqlite3
+        for attempt in (1, 2):
+            try:
+                connection = self._open()
+                try:
+                    return work(connection)
+                finally:
+                    connection.close()
+            except sqlite3.DatabaseError as exc:
+                corrupt = not isinstance(exc, sqlite3.OperationalError)  # locked, full: not corruption
+                if not corrupt or attempt == 2:
+                    raise
+                self._move_aside(exc)
+
+    def _move_aside(self, exc):
+        import logging
+        moved = "%s.corrupt-%d" % (self.path, int(time.time()))
+        with self._lock:
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(self.path + suffix):
+                    os.replace(self.path + suffix, moved + suffix)
+            self._ready = False
+        logging.getLogger("msguide").warning(
+            "memory file was unreadable (%s): moved aside to %s, starting a new one",
+            type(exc).__name__, moved)
+
+    def _open(self):
         import sqlite3
         if not self._ready:
             os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        connection.execute("PRAGMA busy_timeout = 10000")
-        # WAL with synchronous=NORMAL: commits are atomic and the file never
-        # corrupts; a power cut may lose the very last write (a "last topic").
-        connection.execute("PRAGMA synchronous = NORMAL")
-        if not self._ready:
-            with self._lock:
-                if not self._ready:
-                    exists = connection.execute(
-                        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'memory'").fetchone()
-                    if not exists:       # WAL mode is kept in the file: set it once, with the table
-                        connection.execute("PRAGMA journal_mode = WAL")
-                        connection.execute(
-                            "CREATE TABLE IF NOT EXISTS memory ("
-                            " id TEXT PRIMARY KEY, data TEXT NOT NULL, expires REAL NOT NULL)")
-                    self._ready = True
+        try:
+            connection.execute("PRAGMA busy_timeout = 10000")
+            # WAL with synchronous=NORMAL: commits are atomic and the file never
+            # corrupts; a power cut may lose the very last write (a "last topic").
+            connection.execute("PRAGMA synchronous = NORMAL")
+            if not self._ready:
+                with self._lock:
+                    if not self._ready:
+                        exists = connection.execute(
+                            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'memory'").fetchone()
+                        if not exists:   # WAL mode is kept in the file: set it once, with the table
+                            connection.execute("PRAGMA journal_mode = WAL")
+                            connection.execute(
+                                "CREATE TABLE IF NOT EXISTS memory ("
+                                " id TEXT PRIMARY KEY, data TEXT NOT NULL, expires REAL NOT NULL)")
+                        self._ready = True
+        except Exception:
+            connection.close()
+            raise
         return connection
 
     def get_attributes(self, request_envelope):
         key = user_key(request_envelope)
-        connection = self._connect()
-        try:
-            row = connection.execute("SELECT data FROM memory WHERE id = ? AND expires > ?",
-                                     (key, time.time())).fetchone()
-        finally:
-            connection.close()
+        row = self._with_connection(lambda connection: connection.execute(
+            "SELECT data FROM memory WHERE id = ? AND expires > ?", (key, time.time())).fetchone())
         if not row:
             return {}
         try:
@@ -94,28 +124,25 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
     def save_attributes(self, request_envelope, attributes):
         key = user_key(request_envelope)
         data = json.dumps(attributes, separators=(",", ":"), sort_keys=True)
-        connection = self._connect()
-        try:
+
+        def write(connection):
             connection.execute("BEGIN IMMEDIATE")
-            connection.execute(
-                "INSERT INTO memory (id, data, expires) VALUES (?, ?, ?) "
-                "ON CONFLICT(id) DO UPDATE SET data = excluded.data, expires = excluded.expires",
-                (key, data, time.time() + RETENTION_SECONDS))
-            connection.execute("DELETE FROM memory WHERE expires <= ?", (time.time(),))
-            connection.execute("COMMIT")
-        except Exception:
-            connection.execute("ROLLBACK")
-            raise
-        finally:
-            connection.close()
+            try:
+                connection.execute(
+                    "INSERT INTO memory (id, data, expires) VALUES (?, ?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET data = excluded.data, expires = excluded.expires",
+                    (key, data, time.time() + RETENTION_SECONDS))
+                connection.execute("DELETE FROM memory WHERE expires <= ?", (time.time(),))
+                connection.execute("COMMIT")
+            except Exception:
+                connection.execute("ROLLBACK")
+                raise
+        self._with_connection(write)
 
     def delete_attributes(self, request_envelope):
         key = user_key(request_envelope)
-        connection = self._connect()
-        try:
-            connection.execute("DELETE FROM memory WHERE id = ?", (key,))
-        finally:
-            connection.close()
+        self._with_connection(lambda connection: connection.execute(
+            "DELETE FROM memory WHERE id = ?", (key,)))
 
 
 def hashed_user_keygen(request_envelope):

@@ -7,6 +7,7 @@ SDK's ReminderRequest. Reminder texts come from the content (topic.reminder).
 """
 
 import datetime
+import re
 
 from .content import default_content
 
@@ -29,28 +30,42 @@ def reminder_of(task):
     return default_content().reminder_topics[task].reminder
 
 
+REPEATS = ("weekly", "daily", "weekdays")
+MAX_AFTER_SECONDS = 366 * 24 * 3600
+
+
 class Plan:
     """A reminder the user asked for, before it has a concrete time."""
 
-    __slots__ = ("task", "weekly", "weekday", "date", "time")
+    __slots__ = ("task", "repeat", "weekday", "date", "time", "after", "vague")
 
-    def __init__(self, task, weekly=False, weekday=None, date=None, time=None):
+    def __init__(self, task, repeat=None, weekday=None, date=None, time=None, after=None,
+                 vague=False):
         self.task = task            # content reminder task value
-        self.weekly = weekly        # True: every week
+        self.repeat = repeat        # None (once), "weekly", "daily" or "weekdays"
         self.weekday = weekday      # 0..6 or None
         self.date = date            # "YYYY-MM-DD" or None
         self.time = time            # (hour, minute) or None
+        self.after = after          # seconds from now ("in two hours"), or None
+        self.vague = vague          # a day was said but is not one day ("in December", "now")
 
     def to_dict(self):
-        return {"task": self.task, "weekly": self.weekly, "weekday": self.weekday,
-                "date": self.date, "time": list(self.time) if self.time else None}
+        return {"task": self.task, "repeat": self.repeat, "weekday": self.weekday,
+                "date": self.date, "time": list(self.time) if self.time else None,
+                "after": self.after}
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_date(value):
-    """A full AMAZON.DATE value as 'YYYY-MM-DD'; anything vaguer is None."""
+    """A full AMAZON.DATE value as 'YYYY-MM-DD'; anything vaguer ('2026-12', a
+    week '2026-W50' that Python would read as its Monday, 'PRESENT_REF') is None."""
+    if not isinstance(value, str) or not _DAY.match(value):
+        return None
     try:
-        return datetime.date.fromisoformat(value).isoformat() if value else None
-    except (TypeError, ValueError):
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
         return None
 
 
@@ -67,42 +82,95 @@ def parse_time(value):
     return parsed.hour, parsed.minute
 
 
+_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+
+
+def parse_duration(value):
+    """AMAZON.DURATION ('PT2H', 'PT30M', 'P1D') as seconds, or None."""
+    match = _DURATION.match(value) if isinstance(value, str) and value != "P" else None
+    if not match or not any(match.groups()):
+        return None
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    total = ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+    return total if 60 <= total <= MAX_AFTER_SECONDS else None
+
+
 def parse_weekday(value):
     if isinstance(value, str) and value.lower() in WEEKDAYS:
         return WEEKDAYS.index(value.lower())
     return None
 
 
-def plan_from_slots(task, date=None, time=None, recurrence=None, weekday=None):
-    return Plan(task, weekly=recurrence == "weekly", weekday=parse_weekday(weekday),
-                date=parse_date(date), time=parse_time(time))
+def plan_from_slots(task, date=None, time=None, recurrence=None, weekday=None,
+                    weekly_on=None, after=None, weekday_spoken=None):
+    """A Plan from slot values: `recurrence` is the RECURRENCE value (weekly,
+    daily, weekdays), `weekly_on` the day of "every tuesday", `weekday` the day
+    of "on tuesday" (weekly when said in the plural: "on tuesdays")."""
+    repeat = recurrence if recurrence in REPEATS else None
+    day = parse_weekday(weekly_on)
+    if day is not None:
+        repeat = repeat if repeat in ("weekly",) else "weekly"
+    else:
+        day = parse_weekday(weekday)
+        plural = isinstance(weekday_spoken, str) and weekday_spoken.lower().strip().endswith("s")
+        if day is not None and plural and repeat is None:
+            repeat = "weekly"
+    parsed_date = parse_date(date)
+    seconds = parse_duration(after)
+    vague = bool(date) and parsed_date is None or bool(after) and seconds is None
+    if repeat in ("daily", "weekdays"):
+        day = None
+    return Plan(task, repeat=repeat, weekday=day, date=parsed_date, time=parse_time(time),
+                after=seconds if not repeat else None, vague=vague)
+
+
+def _int(value, low, high):
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 def clean_pending(raw):
-    """A stored pending plan as a dict, if it is well-formed; else None."""
+    """A stored (or returned) pending plan as a dict, if it is well-formed; else None."""
     if not isinstance(raw, dict) or not known_task(raw.get("task")):
         return None
     time = raw.get("time")
     if time is not None and not (isinstance(time, list) and len(time) == 2
-                                 and all(isinstance(x, int) for x in time)
-                                 and 0 <= time[0] < 24 and 0 <= time[1] < 60):
+                                 and _int(time[0], 0, 23) and _int(time[1], 0, 59)):
         return None
     weekday = raw.get("weekday")
-    if weekday is not None and weekday not in range(7):
+    if weekday is not None and not _int(weekday, 0, 6):
         return None
-    return {"task": raw["task"], "weekly": raw.get("weekly") is True, "weekday": weekday,
-            "date": parse_date(raw.get("date")), "time": time}
+    repeat = raw.get("repeat")
+    if repeat is None and raw.get("weekly") is True:          # the older shape
+        repeat = "weekly"
+    if repeat is not None and repeat not in REPEATS:
+        return None
+    after = raw.get("after")
+    if after is not None and not _int(after, 60, MAX_AFTER_SECONDS):
+        return None
+    return {"task": raw["task"], "repeat": repeat, "weekday": weekday,
+            "date": parse_date(raw.get("date")), "time": time, "after": after}
 
 
 def plan_from_pending(pending):
-    return Plan(pending["task"], pending["weekly"], pending["weekday"], pending["date"],
-                tuple(pending["time"]) if pending["time"] else None)
+    return Plan(pending["task"], pending["repeat"], pending["weekday"], pending["date"],
+                tuple(pending["time"]) if pending["time"] else None, pending.get("after"))
 
 
 def first_occurrence(plan, now):
     """The first local datetime the reminder fires, given local `now` (naive)."""
+    if plan.after:
+        return (now + datetime.timedelta(seconds=plan.after)).replace(microsecond=0)
     hour, minute = plan.time or DEFAULT_TIME
-    if plan.weekly:
+    at = dict(hour=hour, minute=minute, second=0, microsecond=0)
+    if plan.repeat == "daily":
+        first = now.replace(**at)
+        return first if first > now else first + datetime.timedelta(days=1)
+    if plan.repeat == "weekdays":
+        first = now.replace(**at)
+        while first <= now or first.weekday() > 4:
+            first += datetime.timedelta(days=1)
+        return first
+    if plan.repeat == "weekly":
         if plan.weekday is not None:
             weekday = plan.weekday
         elif plan.date:
@@ -110,8 +178,7 @@ def first_occurrence(plan, now):
         else:
             weekday = (now + datetime.timedelta(days=1)).weekday()
         days = (weekday - now.weekday()) % 7
-        first = (now + datetime.timedelta(days=days)).replace(hour=hour, minute=minute,
-                                                              second=0, microsecond=0)
+        first = (now + datetime.timedelta(days=days)).replace(**at)
         if first <= now:
             first += datetime.timedelta(days=7)
         return first
@@ -131,6 +198,22 @@ def first_occurrence(plan, now):
     return first
 
 
+def recurrence_rule(plan, first):
+    """The RRULE of a repeating plan ("FREQ=WEEKLY;BYDAY=TU;BYHOUR=10;..."), or None."""
+    if not plan.repeat:
+        return None
+    at = "BYHOUR=%d;BYMINUTE=%d;BYSECOND=0;INTERVAL=1" % (first.hour, first.minute)
+    if plan.repeat == "daily":
+        return "FREQ=DAILY;" + at
+    days = ",".join(DAY_CODES[:5]) if plan.repeat == "weekdays" else DAY_CODES[first.weekday()]
+    return "FREQ=WEEKLY;BYDAY=%s;%s" % (days, at)
+
+
+def until(plan, first):
+    """When a created reminder is over (its last firing), or None if it repeats."""
+    return None if plan.repeat else first
+
+
 def clock(moment):
     hour = moment.hour % 12 or 12
     suffix = "AM" if moment.hour < 12 else "PM"
@@ -140,8 +223,14 @@ def clock(moment):
 def describe(plan, first, now):
     """When the reminder fires, in words: 'every Tuesday at 10 AM'."""
     day_name = WEEKDAYS[first.weekday()].capitalize()
-    if plan.weekly:
+    if plan.repeat == "weekly":
         return "every %s at %s" % (day_name, clock(first))
+    if plan.repeat == "daily":
+        return "every day at %s" % clock(first)
+    if plan.repeat == "weekdays":
+        return "every weekday at %s" % clock(first)
+    if plan.after:
+        return "in %s, at %s" % (spoken_duration(plan.after), clock(first))
     if first.date() == now.date():
         return "today at %s" % clock(first)
     if first.date() == now.date() + datetime.timedelta(days=1):
@@ -149,19 +238,38 @@ def describe(plan, first, now):
     return "on %s, %s %d, at %s" % (day_name, first.strftime("%B"), first.day, clock(first))
 
 
+def spoken_duration(seconds):
+    parts = []
+    for size, name in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append("%d %s%s" % (count, name, "" if count == 1 else "s"))
+    return " and ".join(parts[:2])
+
+
 def reminder_request(plan, first, time_zone, locale, now_utc):
-    """The SDK's ReminderRequest for a scheduled plan."""
+    """The SDK's ReminderRequest for a scheduled plan.
+
+    Once: SCHEDULED_ABSOLUTE at a local time. Repeating: the current
+    recurrence form (startDateTime + recurrenceRules, an RRULE), not the
+    deprecated freq/byDay. Relative ("in two hours"): SCHEDULED_RELATIVE.
+    """
     from ask_sdk_model.services.reminder_management import (
-        AlertInfo, PushNotification, PushNotificationStatus, Recurrence, RecurrenceDay,
-        RecurrenceFreq, ReminderRequest, SpokenInfo, SpokenText, Trigger, TriggerType)
-    recurrence = None
-    if plan.weekly:
-        recurrence = Recurrence(freq=RecurrenceFreq.WEEKLY,
-                                by_day=[RecurrenceDay(DAY_CODES[first.weekday()])])
+        AlertInfo, PushNotification, PushNotificationStatus, Recurrence, ReminderRequest,
+        SpokenInfo, SpokenText, Trigger, TriggerType)
+    if plan.after:
+        trigger = Trigger(object_type=TriggerType.SCHEDULED_RELATIVE, offset_in_seconds=plan.after,
+                          time_zone_id=time_zone)
+    elif plan.repeat:
+        trigger = Trigger(object_type=TriggerType.SCHEDULED_ABSOLUTE, time_zone_id=time_zone,
+                          recurrence=Recurrence(start_date_time=first,
+                                                recurrence_rules=[recurrence_rule(plan, first)]))
+    else:
+        trigger = Trigger(object_type=TriggerType.SCHEDULED_ABSOLUTE, scheduled_time=first,
+                          time_zone_id=time_zone)
     text = reminder_of(plan.task)["text"]
     return ReminderRequest(
         request_time=now_utc.replace(tzinfo=None, microsecond=0),
-        trigger=Trigger(object_type=TriggerType.SCHEDULED_ABSOLUTE, scheduled_time=first,
-                        time_zone_id=time_zone, recurrence=recurrence),
+        trigger=trigger,
         alert_info=AlertInfo(spoken_info=SpokenInfo(content=[SpokenText(locale=locale, text=text)])),
         push_notification=PushNotification(status=PushNotificationStatus.ENABLED))

@@ -9,8 +9,9 @@ Stored shape (all optional):
               or {"prompt": "<name>"},
      "offer": {"kind": "more"|"topic", "topic": "<id>"}, {"kind": "reminder", "task": "<task>"}
               or {"kind": "anything_else"},
-     "back":  [{"topic": "<id>", "thing": "<words>"}, ...]}
+     "back":  [{"topic": "<id>", "thing": "<words>"}, ...],
               # earlier topics, most recent last, for "go back"
+     "asked": true}   # the reminders permission was asked for in this session
 A "last" prompt may also carry "topic" (the offer of welcome_back or confirm) or
 "text" (a notice such as a reminder confirmation, re-said by "repeat").
 """
@@ -27,12 +28,13 @@ MAX_BACK = 5
 
 
 class State:
-    __slots__ = ("last", "offer", "back")
+    __slots__ = ("last", "offer", "back", "asked")
 
-    def __init__(self, last=None, offer=None, back=None):
+    def __init__(self, last=None, offer=None, back=None, asked=False):
         self.last = last
         self.offer = offer
         self.back = back or []
+        self.asked = asked
 
     def to_attributes(self):
         attrs = {}
@@ -42,6 +44,8 @@ class State:
             attrs["offer"] = self.offer
         if self.back:
             attrs["back"] = self.back[-MAX_BACK:]
+        if self.asked:
+            attrs["asked"] = True
         return attrs
 
     def moving_to(self, topic_id):
@@ -117,4 +121,5 @@ def read_state(attributes, content):
             place.pop("part", None)
             back.append(place)
     return State(_read_last(attributes.get("last"), content),
-                 _read_offer(attributes.get("offer"), content), back)
+                 _read_offer(attributes.get("offer"), content), back,
+                 attributes.get("asked") is True)

@@ -3,12 +3,25 @@
 Calls the Alexa Reminders API through the SDK's ReminderManagementServiceClient
 and the Settings API (device time zone) through the UPS service client, both
 built by the SDK's service client factory from the request's apiEndpoint and
-apiAccessToken. Every API answer is handled: 201 confirms; 401/403 ask for
-permission again; 400, 429, 5xx and timeouts get a short spoken apology and
-never a confirmation of something that was not set.
+apiAccessToken. Every API answer is handled, and nothing is ever confirmed that
+was not set, nor denied that may have been:
+
+* 201 confirms; an identical reminder that already exists (a retry after a
+  timeout) is confirmed, not created twice;
+* 401/403 asks for the permission by voice, once per session; after that
+  (or right after the user accepted) it explains and sends the permission card;
+* 400 and 429 say why; a timeout or a 5xx during the create says it may not
+  have been set and how to check; a failure before it says nothing was set;
+* the plan waiting for the user's consent travels in the AskFor token (and in
+  memory when there is one), validated when it comes back;
+* list and cancel ask the API what exists (the skill sees only its own
+  reminders there), so a reminder whose token was lost is still found.
 """
 
+import base64
 import datetime
+import json
+import time
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.utils import get_locale, is_intent_name, is_request_type
@@ -20,12 +33,13 @@ from ..alexa_api import readable_reminders
 from ..content import default_content
 from ..logs import logger
 from ..memory import memory
-from ..respond import current_state, say_notice
+from ..respond import current_state, say_notice, set_state
 from ..wording import for_locale
 from .answers import resolved_slot
 
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
-CONSENT_TOKEN = "msguide-reminder"
+TOKEN_PREFIX = "msguide-reminder"
+MAX_TOKEN = 600
 
 
 def _words(handler_input):
@@ -42,36 +56,139 @@ def permission_status(handler_input):
         return None
 
 
+def plan_token(plan):
+    """The AskFor token: the prefix, then the waiting plan (compact JSON, base64url)."""
+    if plan is None:
+        return TOKEN_PREFIX
+    data = json.dumps(plan.to_dict(), separators=(",", ":"), sort_keys=True).encode("utf-8")
+    return "%s:%s" % (TOKEN_PREFIX, base64.urlsafe_b64encode(data).decode("ascii").rstrip("="))
+
+
+def plan_from_token(token):
+    """The plan a returning AskFor token carries, validated like stored memory; or None."""
+    if not isinstance(token, str) or len(token) > MAX_TOKEN or not token.startswith(TOKEN_PREFIX + ":"):
+        return None
+    packed = token.split(":", 1)[1]
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4)))
+    except ValueError:
+        return None
+    return model.clean_pending(raw)
+
+
 def ask_for_permission(handler_input, plan=None):
-    """Have Alexa ask the user, by voice, for the permission; keep the plan (if
-    the user was setting a reminder) to create it once they accept."""
+    """Have Alexa ask the user, by voice, for the permission; the plan (if the
+    user was setting a reminder) rides in the token and in memory."""
+    state = current_state(handler_input)
+    state.asked = True
+    set_state(handler_input, state.to_attributes())
     memory(handler_input).set("pending_reminder", plan.to_dict() if plan else None)
     directive = SendRequestDirective(
-        name="AskFor", token=CONSENT_TOKEN,
+        name="AskFor", token=plan_token(plan),
         payload={"@type": "AskForPermissionsConsentRequest", "@version": "1",
                  "permissionScope": SCOPE})
     return handler_input.response_builder.add_directive(directive).response
 
 
-def _api_error(handler_input, exc):
-    status = getattr(exc, "status_code", 500)
+def explain_permission(handler_input):
+    """Permission missing after it was asked for: explain once, send the card, never loop."""
+    card = AskForPermissionsConsentCard(permissions=[SCOPE])
+    return say_notice(handler_input, _words(handler_input)["reminder_permission_trouble"], card=card)
+
+
+def need_permission(handler_input, plan=None):
+    request = handler_input.request_envelope.request
+    if current_state(handler_input).asked or getattr(request, "object_type", "") == "Connections.Response":
+        memory(handler_input).set("pending_reminder", None)
+        return explain_permission(handler_input)
+    return ask_for_permission(handler_input, plan)
+
+
+def _status(exc):
+    return getattr(exc, "status_code", None) or 500
+
+
+def _api_error(handler_input, exc, plan=None, stage="other"):
+    """The spoken answer to a failed API call (or a permission request). `stage`:
+    "create" (the reminder may exist), "before" (nothing was sent) or "other"."""
+    status = _status(exc)
     words = _words(handler_input)
     logger().warning("reminders API answered %s", status)
     if status in (401, 403):
-        return None                         # caller asks for permission again
+        return need_permission(handler_input, plan)
     if status == 400:
         return say_notice(handler_input, words["reminder_bad_time"])
     if status == 429:
         return say_notice(handler_input, words["reminder_too_many"])
-    return say_notice(handler_input, words["reminder_unavailable"])
+    if stage == "create":
+        return say_notice(handler_input, words["reminder_unsure"])
+    return say_notice(handler_input, words["reminder_unavailable" if stage == "before"
+                                           else "reminder_unreachable"])
+
+
+def _timed_out(exc):
+    import socket
+    reason = getattr(exc, "reason", exc)
+    return isinstance(exc, (socket.timeout, TimeoutError)) or isinstance(reason, (socket.timeout, TimeoutError))
+
+
+def _alerts(handler_input):
+    """This skill's reminders for the user, from the API (not completed ones)."""
+    readable_reminders()
+    found = handler_input.service_client_factory.get_reminder_management_service().get_reminders()
+    return [a for a in (getattr(found, "alerts", None) or [])
+            if getattr(getattr(a, "status", None), "value", None) != "COMPLETED"]
+
+
+def _alert_text(alert):
+    try:
+        return alert.alert_info.spoken_info.content[0].text or ""
+    except (AttributeError, IndexError, TypeError):
+        return ""
+
+
+def _task_of(alert):
+    text = _alert_text(alert)
+    for task, topic in default_content().reminder_topics.items():
+        if topic.reminder["text"] == text:
+            return task
+    return None
+
+
+def _same_time(alert, request):
+    """True when an existing alert fires like `request` would (a retried create)."""
+    def key(trigger):
+        recurrence = getattr(trigger, "recurrence", None)
+        start = getattr(recurrence, "start_date_time", None) or getattr(trigger, "scheduled_time", None)
+        rules = tuple(getattr(recurrence, "recurrence_rules", None) or ())
+        return (str(start)[:16].replace(" ", "T"), rules, getattr(trigger, "offset_in_seconds", None))
+    return key(getattr(alert, "trigger", None)) == key(request.trigger)
+
+
+def _remember(handler_input, token, plan, first, now_local):
+    """Keep the token of a reminder we made, until its last firing (forever if it repeats)."""
+    remembered = memory(handler_input)
+    remembered.set("pending_reminder", None)
+    if not token:
+        return
+    entry = {"token": token, "task": plan.task}
+    last = model.until(plan, first)
+    if last is not None:
+        entry["until"] = int(time.time() + (last - now_local).total_seconds()) + 60
+    kept = [r for r in remembered.get("reminders", []) if r["token"] != token]
+    remembered.set("reminders", kept + [entry])
 
 
 def set_reminder(handler_input, plan):
-    """Create the reminder, or ask for permission, or say why not."""
+    """Create the reminder, or ask for permission, or say truthfully why not."""
     from ask_sdk_model.services import ServiceException
     words = _words(handler_input)
+    if plan.vague:
+        reminder = model.reminder_of(plan.task)
+        return say_notice(handler_input, words["reminder_which_day"].format(
+            say=reminder["say"], task=plan.task))
     if permission_status(handler_input) == "DENIED":
-        return ask_for_permission(handler_input, plan)
+        return need_permission(handler_input, plan)
     factory = handler_input.service_client_factory
     try:
         device_id = handler_input.request_envelope.context.system.device.device_id
@@ -83,24 +200,34 @@ def set_reminder(handler_input, plan):
         first = model.first_occurrence(plan, now_local)
         request = model.reminder_request(plan, first, time_zone, get_locale(handler_input) or "en-US",
                                          now_utc)
-        created = factory.get_reminder_management_service().create_reminder(request)
     except model.PlanError:
         return say_notice(handler_input, words["reminder_past"])
     except ServiceException as exc:
-        answer = _api_error(handler_input, exc)
-        return answer if answer is not None else ask_for_permission(handler_input, plan)
-    except Exception as exc:                # time zone unknown, malformed answer...
+        return _api_error(handler_input, exc, plan, stage="before")
+    except Exception as exc:                # time zone unknown, API unreachable: nothing was sent
         logger().warning("reminder not set: %s", type(exc).__name__)
         return say_notice(handler_input, words["reminder_unavailable"])
-    remembered = memory(handler_input)
-    remembered.set("pending_reminder", None)
-    token = getattr(created, "alert_token", None)
-    if token:
-        reminders = list(remembered.get("reminders", [])) + [{"token": token, "task": plan.task}]
-        remembered.set("reminders", reminders[-20:])
-    when = model.describe(plan, first, now_local)
-    return say_notice(handler_input, words["reminder_set"].format(
-        when=when, say=model.reminder_of(plan.task)["say"]))
+    confirmation = words["reminder_set"].format(when=model.describe(plan, first, now_local),
+                                               say=model.reminder_of(plan.task)["say"])
+    text = model.reminder_of(plan.task)["text"]
+    try:                                    # a retry after a timeout: the first one may exist
+        existing = [a for a in _alerts(handler_input)
+                    if _alert_text(a) == text and _same_time(a, request)]
+    except Exception:
+        existing = []
+    if existing:
+        _remember(handler_input, existing[0].alert_token, plan, first, now_local)
+        return say_notice(handler_input, confirmation)
+    try:
+        created = factory.get_reminder_management_service().create_reminder(request)
+    except ServiceException as exc:
+        return _api_error(handler_input, exc, plan, stage="create")
+    except Exception as exc:
+        logger().warning("reminder create failed: %s", type(exc).__name__)
+        key = "reminder_unsure" if _timed_out(exc) else "reminder_unavailable"
+        return say_notice(handler_input, words[key])
+    _remember(handler_input, getattr(created, "alert_token", None), plan, first, now_local)
+    return say_notice(handler_input, confirmation)
 
 
 def _task_from(handler_input, slot="task"):
@@ -133,13 +260,14 @@ class SetReminder(AbstractRequestHandler):
             return _which(handler_input)
         slot = lambda name: resolved_slot(handler_input, name)      # noqa: E731
         plan = model.plan_from_slots(
-            task, date=slot("date")[1], time=slot("time")[1],
-            recurrence=slot("recurrence")[0], weekday=slot("weekday")[0])
+            task, date=slot("date")[1], time=slot("time")[1], recurrence=slot("recurrence")[0],
+            weekday=slot("weekday")[0], weekday_spoken=slot("weekday")[1],
+            weekly_on=slot("weekly_on")[0], after=slot("after")[1])
         return set_reminder(handler_input, plan)
 
 
 class AnswerPermissionRequest(AbstractRequestHandler):
-    """Connections.Response to our AskFor: set the pending reminder, or explain."""
+    """Connections.Response to our AskFor: set the waiting reminder, or explain."""
 
     def can_handle(self, handler_input):
         request = handler_input.request_envelope.request
@@ -147,17 +275,23 @@ class AnswerPermissionRequest(AbstractRequestHandler):
                 and getattr(request, "name", None) == "AskFor")
 
     def handle(self, handler_input):
-        payload = handler_input.request_envelope.request.payload or {}
-        status = payload.get("status") if isinstance(payload, dict) else None
+        request = handler_input.request_envelope.request
+        words = _words(handler_input)
         remembered = memory(handler_input)
-        pending = remembered.get("pending_reminder")
+        code = str(getattr(getattr(request, "status", None), "code", None) or "200")
+        if code != "200":                   # Alexa could not ask: its error, not the user's "no"
+            logger().warning("AskFor answered with status %s", code)
+            remembered.set("pending_reminder", None)
+            return say_notice(handler_input, words["alexa_error"])
+        payload = request.payload or {}
+        status = payload.get("status") if isinstance(payload, dict) else None
+        pending = plan_from_token(getattr(request, "token", None)) or remembered.get("pending_reminder")
         if status == "ACCEPTED" and pending:
             return set_reminder(handler_input, model.plan_from_pending(pending))
         remembered.set("pending_reminder", None)
-        words = _words(handler_input)
-        card = AskForPermissionsConsentCard(permissions=[SCOPE])
         if status == "ACCEPTED":            # granted while listing or cancelling
             return _which(handler_input)
+        card = AskForPermissionsConsentCard(permissions=[SCOPE])
         return say_notice(handler_input, words["reminder_denied"], card=card)
 
 
@@ -170,6 +304,14 @@ def _count(number):
     return "one reminder" if number == 1 else "%d reminders" % number
 
 
+def _named(alert):
+    task = _task_of(alert)
+    if task:
+        return "to " + model.reminder_of(task)["say"]
+    text = " ".join(_alert_text(alert).split())[:80]
+    return 'one that says "%s"' % text if text else "one without a message"
+
+
 class ListReminders(AbstractRequestHandler):
     def can_handle(self, handler_input):
         return is_intent_name("ListRemindersIntent")(handler_input)
@@ -177,23 +319,17 @@ class ListReminders(AbstractRequestHandler):
     def handle(self, handler_input):
         from ask_sdk_model.services import ServiceException
         words = _words(handler_input)
-        readable_reminders()
         try:
-            found = handler_input.service_client_factory.get_reminder_management_service().get_reminders()
+            alerts = _alerts(handler_input)
         except ServiceException as exc:
-            answer = _api_error(handler_input, exc)
-            return answer if answer is not None else ask_for_permission(handler_input)
-        tasks = {r["token"]: r["task"] for r in memory(handler_input).get("reminders", [])}
-        alerts = [a for a in (getattr(found, "alerts", None) or [])
-                  if getattr(getattr(a, "status", None), "value", None) != "COMPLETED"]
+            return _api_error(handler_input, exc)
+        except Exception as exc:
+            logger().warning("reminders not listed: %s", type(exc).__name__)
+            return say_notice(handler_input, words["reminder_unreachable"])
         if not alerts:
             return say_notice(handler_input, words["reminder_none"])
-        items = []
-        for alert in alerts:
-            task = tasks.get(alert.alert_token)
-            items.append("to " + model.reminder_of(task)["say"] if task else "one I don't recognise")
         return say_notice(handler_input, words["reminder_list"].format(
-            count=_count(len(alerts)), items=_listed(items)))
+            count=_count(len(alerts)), items=_listed([_named(a) for a in alerts])))
 
 
 class CancelReminder(AbstractRequestHandler):
@@ -207,22 +343,27 @@ class CancelReminder(AbstractRequestHandler):
         task = value if model.known_task(value) else None
         remembered = memory(handler_input)
         ours = remembered.get("reminders", [])
-        targets = [r for r in ours if task is None or r["task"] == task]
+        try:                                # what exists, from the API: tokens in memory may be lost
+            alerts = _alerts(handler_input)
+            targets = [(a.alert_token, _task_of(a)) for a in alerts if task is None or _task_of(a) == task]
+        except ServiceException as exc:
+            return _api_error(handler_input, exc)
+        except Exception:
+            targets = [(r["token"], r["task"]) for r in ours if task is None or r["task"] == task]
         if not targets:
             say = model.reminder_of(task)["say"] if task else "do anything"
             return say_notice(handler_input, words["reminder_cancel_none"].format(say=say))
         service = handler_input.service_client_factory.get_reminder_management_service()
         cancelled = []
-        for entry in targets:
+        for token, target_task in targets:
             try:
-                service.delete_reminder(entry["token"])
+                service.delete_reminder(token)
             except ServiceException as exc:
-                if getattr(exc, "status_code", 500) != 404:      # 404: already gone
-                    answer = _api_error(handler_input, exc)
-                    remembered.set("reminders", [r for r in ours if r not in cancelled])
-                    return answer if answer is not None else ask_for_permission(handler_input)
-            cancelled.append(entry)
-        remembered.set("reminders", [r for r in ours if r not in cancelled])
-        items = ["to " + model.reminder_of(r["task"])["say"] for r in cancelled]
+                if _status(exc) != 404:     # 404: already gone
+                    remembered.set("reminders", [r for r in ours if r["token"] not in cancelled])
+                    return _api_error(handler_input, exc)
+            cancelled.append(token)
+        remembered.set("reminders", [r for r in ours if r["token"] not in cancelled])
+        items = ["to " + model.reminder_of(t)["say"] if t else "one other" for _tok, t in targets]
         return say_notice(handler_input, words["reminder_cancelled"].format(
             count=_count(len(cancelled)), items=_listed(items)))

@@ -1,9 +1,13 @@
 """A local stand-in for the Alexa Reminders and Settings APIs, on 127.0.0.1.
 
 Its address goes into the envelope's apiEndpoint, so the skill's real client
-code (the SDK's service clients over msguide.alexa_api) talks HTTP to it. It
-checks the bearer token and validates reminder bodies against the documented
-schema, and can be told to answer create calls with any status, or to stall.
+code (the SDK's service clients over msguide.alexa_api) talks HTTP to it. The
+tests use it, and so do the simulator and `scripts/serve --local-testing`, so
+reminders work on a fresh clone. It checks the bearer token, validates every
+reminder body against the Reminders API's documented shape (`schema_problems`:
+the current recurrence form, startDateTime + RRULE recurrenceRules; the
+deprecated freq/byDay is refused), keeps what it was sent (`sent`), and can be
+told to answer create calls with any status, or to stall.
 """
 
 import datetime
@@ -16,11 +20,31 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TOKEN = "fake-api-access-token"
 DAY_CODES = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
-LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?$")
+LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$")
+RRULE_PART = re.compile(r"^(FREQ|BYDAY|BYHOUR|BYMINUTE|BYSECOND|INTERVAL|BYMONTH|COUNT|UNTIL)=([A-Z0-9,]+)$")
+
+
+def rrule_problems(rule):
+    parts = [p for p in str(rule).split(";") if p]
+    found = {}
+    for part in parts:
+        match = RRULE_PART.match(part)
+        if not match:
+            return ["recurrenceRules: %r is not NAME=VALUE" % part]
+        found[match.group(1)] = match.group(2)
+    problems = []
+    if found.get("FREQ") not in ("DAILY", "WEEKLY"):
+        problems.append("recurrenceRules: FREQ must be DAILY or WEEKLY")
+    if "BYDAY" in found and not set(found["BYDAY"].split(",")) <= DAY_CODES:
+        problems.append("recurrenceRules: BYDAY")
+    for name, top in (("BYHOUR", 23), ("BYMINUTE", 59), ("BYSECOND", 59)):
+        if name in found and not (found[name].isdigit() and 0 <= int(found[name]) <= top):
+            problems.append("recurrenceRules: %s" % name)
+    return problems
 
 
 def schema_problems(body):
-    """Reasons a create-reminder body breaks the Reminders API schema."""
+    """Reasons a create-reminder body breaks the Reminders API's documented shape."""
     problems = []
     if not isinstance(body, dict):
         return ["body is not an object"]
@@ -29,19 +53,35 @@ def schema_problems(body):
     except ValueError:
         problems.append("requestTime is not an ISO date-time")
     trigger = body.get("trigger") or {}
-    if trigger.get("type") not in ("SCHEDULED_ABSOLUTE", "SCHEDULED_RELATIVE"):
+    kind = trigger.get("type")
+    if kind not in ("SCHEDULED_ABSOLUTE", "SCHEDULED_RELATIVE"):
         problems.append("trigger.type")
-    if trigger.get("type") == "SCHEDULED_ABSOLUTE":
-        if not LOCAL_TIME.match(str(trigger.get("scheduledTime", ""))):
-            problems.append("trigger.scheduledTime must be local time without offset")
-        if not re.match(r"^[A-Za-z_]+(/[A-Za-z_+-]+)*$", str(trigger.get("timeZoneId", ""))):
-            problems.append("trigger.timeZoneId")
+    if trigger.get("timeZoneId") is not None and not re.match(
+            r"^[A-Za-z_]+(/[A-Za-z_+-]+)*$", str(trigger["timeZoneId"])):
+        problems.append("trigger.timeZoneId")
     recurrence = trigger.get("recurrence")
+    if kind == "SCHEDULED_RELATIVE":
+        offset = trigger.get("offsetInSeconds")
+        if not isinstance(offset, int) or offset <= 0:
+            problems.append("trigger.offsetInSeconds must be a positive integer")
+        if "scheduledTime" in trigger or recurrence:
+            problems.append("a relative trigger has no scheduledTime or recurrence")
+    if kind == "SCHEDULED_ABSOLUTE":
+        if not trigger.get("timeZoneId"):
+            problems.append("trigger.timeZoneId is required (else the reminder may fire at the wrong time)")
+        if recurrence is None and not LOCAL_TIME.match(str(trigger.get("scheduledTime", ""))):
+            problems.append("trigger.scheduledTime must be local time without offset")
     if recurrence is not None:
-        if recurrence.get("freq") not in ("WEEKLY", "DAILY"):
-            problems.append("recurrence.freq")
-        if not set(recurrence.get("byDay") or []) <= DAY_CODES:
-            problems.append("recurrence.byDay")
+        if "freq" in recurrence or "byDay" in recurrence:
+            problems.append("recurrence.freq/byDay are deprecated: use startDateTime and recurrenceRules")
+        if not LOCAL_TIME.match(str(recurrence.get("startDateTime", ""))):
+            problems.append("recurrence.startDateTime must be local time without offset")
+        rules = recurrence.get("recurrenceRules")
+        if not isinstance(rules, list) or not rules:
+            problems.append("recurrence.recurrenceRules must be a non-empty list")
+        else:
+            for rule in rules:
+                problems += rrule_problems(rule)
     content = (((body.get("alertInfo") or {}).get("spokenInfo") or {}).get("content")) or []
     if not content or not all(isinstance(c, dict) and c.get("locale") and c.get("text") for c in content):
         problems.append("alertInfo.spokenInfo.content")
@@ -57,6 +97,7 @@ class FakeAlexaApi:
         self.granted = True               # has the user granted the reminders permission?
         self.reminders = {}               # token -> body
         self.calls = []                   # (method, path, authorization)
+        self.sent = []                    # (method, path, body) of every write, valid or not
         self.lock = threading.Lock()
         api = self
 
@@ -98,6 +139,7 @@ class FakeAlexaApi:
                     return
                 token = self.path.rsplit("/", 1)[-1]
                 with api.lock:
+                    api.sent.append(("DELETE", self.path, None))
                     found = api.reminders.pop(token, None)
                 self._send(200 if found else 404, None if found else {"code": "NOT_FOUND", "message": token})
 
@@ -107,6 +149,8 @@ class FakeAlexaApi:
                 if self.path != "/v1/alerts/reminders":
                     return self._send(404, {"code": "NOT_FOUND", "message": self.path})
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"null")
+                with api.lock:
+                    api.sent.append(("POST", self.path, body))
                 if not api.granted:
                     return self._send(401, {"code": "UNAUTHORIZED", "message": "no permission"})
                 problems = schema_problems(body)

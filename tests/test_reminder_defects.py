@@ -1,0 +1,253 @@
+"""Reminders that do what they say: one test per defect found end to end.
+
+Real envelopes through the real handler (or the real SDK skill with a chosen
+store), the real client code against the local fake of the Alexa APIs, and
+DynamoDB under moto (the real boto3 client and the SDK's adapter).
+"""
+
+import datetime
+import json
+import zoneinfo
+
+import pytest
+
+from alexa import Session, ends_session, speech_text
+from msguide import persistence
+from msguide.skill import build_skill
+
+LA = zoneinfo.ZoneInfo("America/Los_Angeles")
+BOOK = {"task": ("book a massage", "book a massage")}
+
+
+def directives(response):
+    return response["response"].get("directives") or []
+
+
+def turn(send, session, envelope):
+    return session.absorb(send(envelope))
+
+
+def skill_sender(adapter):
+    skill = build_skill(persistence_adapter=adapter)
+
+    def send(envelope):
+        from ask_sdk_model import RequestEnvelope
+        request = skill.serializer.deserialize(json.dumps(envelope), RequestEnvelope)
+        return skill.serializer.serialize(skill.invoke(request_envelope=request, context=None))
+    return send
+
+
+def consent_flow(send, fake_api, echo_token=True, **slots):
+    """Ask for a reminder without permission, accept, and return the final reply."""
+    fake_api.granted = False
+    session = Session(api=fake_api)
+    asked = turn(send, session, session.intent("SetReminderIntent", **slots))
+    (directive,) = directives(asked)
+    fake_api.granted = True
+    session.reminders_permission = "GRANTED"
+    token = directive["token"] if echo_token else "msguide-reminder"
+    return turn(send, session, session.permission_answer("ACCEPTED", token=token)), session
+
+
+# ------------------------------------------------------------------ 1. DynamoDB's Decimal
+
+@pytest.fixture
+def dynamodb(monkeypatch):
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    from moto import mock_aws
+    with mock_aws():
+        import boto3
+        resource = boto3.resource("dynamodb", region_name="us-east-1")
+        resource.create_table(TableName="memory", BillingMode="PAY_PER_REQUEST",
+                              KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                              AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+        yield persistence.ExpiringDynamoDbAdapter("memory", dynamodb_resource=resource)
+
+
+def test_dynamodb_keeps_the_pending_reminder_through_consent(dynamodb, fake_api):
+    # The old AskFor token carried nothing, so this is memory alone: the stored
+    # plan comes back from DynamoDB with Decimal numbers.
+    done, _ = consent_flow(skill_sender(dynamodb), fake_api, echo_token=False,
+                           weekly_on=("tuesday", "tuesday"), time="10:00", **BOOK)
+    assert "every Tuesday at 10 AM to book a massage" in speech_text(done)
+    assert len(fake_api.reminders) == 1
+
+
+def test_numbers_from_any_store_are_plain_on_read():
+    from decimal import Decimal
+    from msguide.memory import clean
+    raw = {"pending_reminder": {"task": "book a massage", "repeat": "weekly", "weekday": Decimal(1),
+                                "date": None, "time": [Decimal(10), Decimal(0)], "after": None}}
+    assert clean(raw)["pending_reminder"]["time"] == [10, 0]
+
+
+# ------------------------------------------------------------------ 7. no store at all
+
+def test_with_no_memory_the_token_carries_the_pending_reminder(fake_api):
+    done, _ = consent_flow(skill_sender(None), fake_api, task=("go to my massage", "go to my massage"),
+                           date=(datetime.datetime.now(LA).date() + datetime.timedelta(days=2)).isoformat(),
+                           time="15:30")
+    assert "at 3:30 PM to go to your massage" in speech_text(done)
+    assert len(fake_api.reminders) == 1
+
+
+def test_a_forged_or_damaged_token_is_not_trusted(fake_api):
+    import base64
+    session = Session(api=fake_api, reminders_permission="GRANTED")
+    forged = base64.urlsafe_b64encode(json.dumps(
+        {"task": "rm -rf", "time": [99, 0]}).encode()).decode().rstrip("=")
+    for token in ("msguide-reminder:" + forged, "msguide-reminder:%%%", "x" * 5000):
+        reply = skill_sender(None)(session.permission_answer("ACCEPTED", token=token))
+        assert "I can remind you to" in speech_text(reply) and fake_api.reminders == {}
+
+
+# ------------------------------------------------------------------ 2. every way to say "repeat"
+
+@pytest.mark.parametrize("slots, said, rule", [
+    ({"weekly_on": ("tuesday", "tuesday")}, "every Tuesday", "FREQ=WEEKLY;BYDAY=TU;"),
+    ({"weekday": ("fridays", "friday")}, "every Friday", "FREQ=WEEKLY;BYDAY=FR;"),
+    ({"recurrence": ("each week", "weekly"), "weekday": ("friday", "friday")}, "every Friday",
+     "FREQ=WEEKLY;BYDAY=FR;"),
+    ({"recurrence": ("every day", "daily"), "time": "09:00"}, "every day at 9 AM", "FREQ=DAILY;BYHOUR=9;"),
+    ({"recurrence": ("weekdays", "weekdays"), "time": "07:30"}, "every weekday at 7:30 AM",
+     "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=7;BYMINUTE=30;"),
+])
+def test_recurrence_from_every_way_people_say_it(handler, fake_api, slots, said, rule):
+    session = Session(api=fake_api, reminders_permission="GRANTED")
+    done = handler(session.intent("SetReminderIntent", **dict(BOOK, **slots)), None)
+    assert said in speech_text(done)
+    (body,) = fake_api.reminders.values()
+    (sent_rule,) = body["trigger"]["recurrence"]["recurrenceRules"]
+    assert sent_rule.startswith(rule), sent_rule
+    assert "scheduledTime" not in body["trigger"]
+
+
+def test_on_a_weekday_once_is_one_reminder(handler, fake_api):
+    session = Session(api=fake_api, reminders_permission="GRANTED")
+    done = handler(session.intent("SetReminderIntent", weekday=("tuesday", "tuesday"), **BOOK), None)
+    (body,) = fake_api.reminders.values()
+    assert "recurrence" not in body["trigger"] and "every" not in speech_text(done)
+
+
+def test_the_voice_model_tells_every_tuesday_from_on_tuesday():
+    from msguide_sim.nlu import VoiceModel
+    model = VoiceModel.for_locale("en-US")
+    every = model.map("remind me every tuesday at ten to book a massage")
+    once = model.map("remind me on tuesday to book a massage")
+    assert every.intent == once.intent == "SetReminderIntent"
+    assert "weekly_on" in every.slots and "weekday" in once.slots
+
+
+# ------------------------------------------------------------------ 3. days that are not one day
+
+@pytest.mark.parametrize("slots", [{"date": "2026-12"}, {"date": "PRESENT_REF"}, {"date": "2026-W50"},
+                                   {"date": "2026-W50-WE"}, {"after": "soon"}])
+def test_a_vague_day_is_asked_about_not_guessed(handler, fake_api, slots):
+    session = Session(api=fake_api, reminders_permission="GRANTED")
+    reply = handler(session.intent("SetReminderIntent", **dict(BOOK, **slots)), None)
+    text = speech_text(reply)
+    assert "Which day should I remind you" in text and "tomorrow" not in text
+    assert fake_api.reminders == {} and not ends_session(reply)
+
+
+def test_in_two_hours_is_a_relative_reminder(handler, fake_api):
+    session = Session(api=fake_api, reminders_permission="GRANTED")
+    reply = handler(session.intent("SetReminderIntent", after="PT2H", **BOOK), None)
+    assert "in 2 hours" in speech_text(reply)
+    (body,) = fake_api.reminders.values()
+    assert body["trigger"]["type"] == "SCHEDULED_RELATIVE" and body["trigger"]["offsetInSeconds"] == 7200
+
+
+# ------------------------------------------------------------------ 4. a timeout never misinforms
+
+def test_after_a_timeout_the_reminder_is_found_listed_cancelled_and_never_doubled(handler, fake_api):
+    fake_api.create_status = "timeout"           # the fake creates it, but only after 4 s
+    session = Session(api=fake_api, reminders_permission="GRANTED")
+    first = speech_text(turn(handler, session, session.intent(
+        "SetReminderIntent", weekly_on=("monday", "monday"), **BOOK)))
+    assert "not sure that reminder was set" in first and "nothing was set" not in first
+    import time
+    deadline = time.time() + 5
+    while not fake_api.reminders and time.time() < deadline:
+        time.sleep(0.1)
+    fake_api.create_status = 201
+    again = speech_text(turn(handler, session, session.intent(
+        "SetReminderIntent", weekly_on=("monday", "monday"), **BOOK)))
+    assert "every Monday" in again and len(fake_api.reminders) == 1        # no duplicate
+    listed = speech_text(turn(handler, session, session.intent("ListRemindersIntent")))
+    assert "one reminder" in listed and "to book a massage" in listed and "recognise" not in listed
+    other = Session(api=fake_api, reminders_permission="GRANTED")         # no token in its memory
+    cancelled = speech_text(turn(handler, other, other.intent("CancelReminderIntent", **BOOK)))
+    assert "cancelled one reminder" in cancelled and fake_api.reminders == {}
+
+
+# ------------------------------------------------------------------ 5. no endless permission requests
+
+def test_accepted_then_forbidden_explains_once_and_never_asks_again(handler, fake_api):
+    fake_api.granted = False
+    session = Session(api=fake_api)
+    asked = turn(handler, session, session.intent("SetReminderIntent", **BOOK))
+    (directive,) = directives(asked)
+    # the user accepts, but the API still says 403 (the grant has not reached it)
+    fake_api.create_status = 403
+    fake_api.granted = True
+    reply = turn(handler, session, session.permission_answer("ACCEPTED", token=directive["token"]))
+    assert directives(reply) == [] and "Alexa app" in speech_text(reply)
+    assert reply["response"]["card"]["type"] == "AskForPermissionsConsent"
+    again = turn(handler, session, session.intent("SetReminderIntent", **BOOK))
+    assert directives(again) == [] and "Alexa app" in speech_text(again)
+
+
+# ------------------------------------------------------------------ 6. Alexa's errors are not refusals
+
+@pytest.mark.parametrize("code", ["400", "500"])
+def test_an_alexa_error_on_the_permission_answer_is_not_a_refusal(handler, fake_api, code):
+    session = Session(api=fake_api)
+    reply = handler(session.permission_answer("DENIED", code=code), None)
+    text = speech_text(reply)
+    assert "went wrong on Alexa's side" in text and "won't set a reminder" not in text
+    assert reply["response"]["card"]["type"] != "AskForPermissionsConsent"
+
+
+# ------------------------------------------------------------------ smaller ones
+
+def test_every_reminder_made_is_remembered_past_twenty(tmp_path, fake_api):
+    adapter = persistence.SQLiteAdapter(str(tmp_path / "memory.sqlite3"))
+    send = skill_sender(adapter)
+    session = Session(api=fake_api, reminders_permission="GRANTED")
+    base = datetime.datetime.now(LA).date()
+    for day in range(1, 26):
+        turn(send, session, session.intent("SetReminderIntent", date=(base + datetime.timedelta(days=day)).isoformat(),
+                                           **BOOK))
+        turn(send, session, session.session_ended())
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+    envelope = DefaultSerializer().deserialize(json.dumps(session.launch()), RequestEnvelope)
+    stored = adapter.get_attributes(envelope)["reminders"]
+    assert len(stored) == 25 and all("until" in r for r in stored)
+
+
+def test_a_reminder_past_its_time_is_forgotten():
+    import time
+    from msguide.memory import clean
+    raw = {"reminders": [{"token": "old", "task": "book a massage", "until": int(time.time()) - 10},
+                         {"token": "new", "task": "book a massage", "until": int(time.time()) + 999},
+                         {"token": "weekly", "task": "book a massage"}]}
+    assert [r["token"] for r in clean(raw)["reminders"]] == ["new", "weekly"]
+
+
+def test_a_corrupt_sqlite_file_is_moved_aside_and_a_fresh_one_used(tmp_path, caplog):
+    path = tmp_path / "memory.sqlite3"
+    path.write_bytes(b"this is not a database " * 100)
+    send = skill_sender(persistence.SQLiteAdapter(str(path)))
+    session = Session()
+    reply = turn(send, session, session.launch())
+    assert "Welcome" in speech_text(reply)
+    assert any(p.name.startswith("memory.sqlite3.corrupt-") for p in tmp_path.iterdir())
+    assert "moved aside" in caplog.text
+    turn(send, session, session.intent("SymptomIntent", symptom=("fatigue", "fatigue")))
+    turn(send, session, session.session_ended())
+    back = speech_text(send(session.launch()))
+    assert "Welcome back" in back                   # the new file works: memory kept
