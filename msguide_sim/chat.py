@@ -26,6 +26,8 @@ from .nlu import VoiceModel, locales, normalize
 
 LAUNCH_WORDS = {"open", "launch", "start", "<launch>"}
 EXIT_WORDS = {"quit", "exit chat", ":q"}
+LOCALE_TIME_ZONES = {"en-US": "America/New_York", "en-CA": "America/Toronto", "en-GB": "Europe/London",
+                     "en-AU": "Australia/Sydney", "en-IN": "Asia/Kolkata"}
 SCRIPTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts")
 # "ask X to/about/whether/if ...", "tell X ...": the words after the name are the question.
 ONE_SHOT_VERBS = ("ask", "tell")
@@ -90,12 +92,24 @@ def http_sender(url, timeout=10):
 
 
 class Chat:
-    def __init__(self, locale="en-US", url=None, show_json=False, out=sys.stdout):
+    """A conversation. The Alexa APIs (reminders, time zone) are a local fake
+    (msguide_sim.fake_alexa_api), so reminders work without an Amazon account;
+    what the skill sends to them is printed after each turn."""
+
+    def __init__(self, locale="en-US", url=None, show_json=False, out=sys.stdout, time_zone=None):
+        from .fake_alexa_api import TOKEN, FakeAlexaApi
         self.model = VoiceModel.for_locale(locale)
-        self.user = SimulatedUser(locale)
+        self.api = FakeAlexaApi(time_zone=time_zone or LOCALE_TIME_ZONES.get(locale, "UTC"),
+                                any_token=True)
+        self.user = SimulatedUser(locale, api_endpoint=self.api.url, api_token=TOKEN,
+                                  reminders_permission="GRANTED")
         self.send = http_sender(url) if url else local_sender()
         self.show_json = show_json
         self.out = out
+        self._shown = 0
+
+    def close(self):
+        self.api.close()
 
     def say(self, text):
         """One turn; returns the response envelope."""
@@ -113,6 +127,7 @@ class Chat:
                                     match.method)
         response = self.send(envelope)
         self.show(label, envelope, response)
+        self.show_api_calls()
         if isinstance(response, dict) and "response" in response:
             self.user.absorb(response)
         return response
@@ -136,6 +151,14 @@ class Chat:
             write("   card: %s | %s\n" % (card.get("title", ""),
                                           " ".join(str(card.get("content", "")).split())))
         write("   session: %s\n" % ("ended" if body.get("shouldEndSession") else "open"))
+        self.out.flush()
+
+
+    def show_api_calls(self):
+        for method, path, body in self.api.sent[self._shown:]:
+            sent = (" " + json.dumps(body, indent=2)).replace("\n", "\n   ") if body is not None else ""
+            self.out.write("   to Alexa: %s %s%s\n" % (method, path, sent))
+        self._shown = len(self.api.sent)
         self.out.flush()
 
 
@@ -202,4 +225,7 @@ def main(argv=None):
     except SimulatorError as exc:
         sys.stderr.write("msguide_sim: %s\n" % exc)
         return 1
+    finally:
+        if "chat" in locals():
+            chat.close()
     return 0

@@ -91,8 +91,13 @@ def schema_problems(body):
 
 
 class FakeAlexaApi:
-    def __init__(self, time_zone="America/Los_Angeles"):
+    def __init__(self, time_zone="America/Los_Angeles", any_token=False, log=None):
+        """`any_token`: accept any bearer token (the simulator and a local
+        server, whose envelopes carry made-up tokens); `log(text)`: called with
+        every write the skill sends, as the JSON Alexa would receive."""
         self.time_zone = time_zone
+        self.any_token = any_token
+        self.log = log
         self.create_status = 201          # or 400, 401, 403, 429, 500, "timeout"
         self.granted = True               # has the user granted the reminders permission?
         self.reminders = {}               # token -> body
@@ -116,7 +121,7 @@ class FakeAlexaApi:
             def _authorised(self):
                 with api.lock:
                     api.calls.append((self.command, self.path, self.headers.get("Authorization")))
-                if self.headers.get("Authorization") != "Bearer " + TOKEN:
+                if not api.any_token and self.headers.get("Authorization") != "Bearer " + TOKEN:
                     self._send(401, {"code": "UNAUTHORIZED", "message": "bad token"})
                     return False
                 return True
@@ -141,6 +146,8 @@ class FakeAlexaApi:
                 with api.lock:
                     api.sent.append(("DELETE", self.path, None))
                     found = api.reminders.pop(token, None)
+                if api.log:
+                    api.log("DELETE %s" % self.path)
                 self._send(200 if found else 404, None if found else {"code": "NOT_FOUND", "message": token})
 
             def do_POST(self):
@@ -151,6 +158,8 @@ class FakeAlexaApi:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"null")
                 with api.lock:
                     api.sent.append(("POST", self.path, body))
+                if api.log:
+                    api.log("POST %s %s" % (self.path, json.dumps(body, indent=2)))
                 if not api.granted:
                     return self._send(401, {"code": "UNAUTHORIZED", "message": "no permission"})
                 problems = schema_problems(body)

@@ -12,7 +12,10 @@ can also come from the environment:
     --connection-limit MSGUIDE_CONNECTION_LIMIT  default 900 (at most 900)
     --channel-timeout  MSGUIDE_CHANNEL_TIMEOUT   default 10 (seconds)
     --local-testing  MSGUIDE_VERIFY=0  local testing only: accept unsigned
-                                      requests; loopback hosts only
+                                      requests; loopback hosts only; the Alexa
+                                      APIs (reminders, time zone) are a local
+                                      fake that logs what it is sent, unless
+                                      MSGUIDE_FAKE_ALEXA_API=0
     --record DIR  MSGUIDE_RECORD_DIR  save received envelopes (ids redacted) for
                                       replay as tests; loopback hosts only
 """
@@ -103,6 +106,18 @@ def server_settings(args):
     }
 
 
+def _skill_with_fake_alexa_api():
+    """Local testing: the skill's Alexa API calls go to msguide_sim's fake, on loopback."""
+    from msguide.alexa_api import StdlibApiClient
+    from msguide.skill import build_skill
+    from msguide_sim.fake_alexa_api import FakeAlexaApi
+    fake_log = logging.getLogger("msguide.fake_alexa_api")
+    fake = FakeAlexaApi(any_token=True, log=lambda text: fake_log.info("the skill sent: %s", text))
+    log.info("Alexa APIs (reminders, time zone): a local fake at %s; set "
+             "MSGUIDE_FAKE_ALEXA_API=0 to use the envelope's apiEndpoint", fake.url)
+    return build_skill(api_client=StdlibApiClient(redirect=fake.url))
+
+
 def main(argv=None):
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -112,8 +127,11 @@ def main(argv=None):
     from waitress import serve
 
     from .app import create_app
+    skill = None
+    if args.no_verify and _flag(os.environ, "MSGUIDE_FAKE_ALEXA_API", "1"):
+        skill = _skill_with_fake_alexa_api()
     try:
-        app = create_app(skill_id=args.skill_id, verify=not args.no_verify,
+        app = create_app(skill=skill, skill_id=args.skill_id, verify=not args.no_verify,
                          any_skill=args.any_skill, record_dir=args.record)
     except ConfigurationError as exc:
         print("msguide_web: %s" % exc, file=sys.stderr)

@@ -373,3 +373,13 @@ def test_the_readme_curl_example_gets_an_answer(server):
                             capture_output=True, text=True, timeout=30)
     reply = json.loads(result.stdout)
     assert "hot tub" in speech_text(reply).lower()
+
+
+def test_local_testing_server_sets_reminders_against_its_own_fake_alexa_api(server):
+    session = Session()                       # envelopes point at api.amazonalexa.com
+    status, reply = post_json(server.url, session.intent(
+        "SetReminderIntent", task=("book a massage", "book a massage"), recurrence=("every day", "daily"),
+        time="09:00"))
+    assert status == 200 and "every day at 9 AM to book a massage" in speech_text(reply)
+    status, listed = post_json(server.url, session.intent("ListRemindersIntent"))
+    assert "to book a massage" in speech_text(listed)

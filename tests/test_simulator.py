@@ -112,3 +112,21 @@ def test_asking_the_skill_by_name_is_a_one_shot_question(said):
     out = run("ask", said)
     answer = out.split("Alexa:")[1].split("reprompt:")[0].lower()
     assert "[LaunchRequest]" not in out and "hot tub" in answer and "heat" in answer
+
+
+def test_reminders_work_in_the_simulator_on_a_fresh_clone_and_show_what_goes_to_alexa(tmp_path):
+    script = tmp_path / "remind.txt"
+    script.write_text("remind me every tuesday at 10 am to book a massage\n"
+                      "what reminders do i have\n"
+                      "cancel my reminder to book a massage\n"
+                      "remind me in two hours to book a massage\n")
+    out = run("--locale", "en-GB", "script", str(script))
+    turns = out.split("You: ")[1:]
+    assert "every Tuesday at 10 AM to book a massage" in turns[0]
+    assert "to Alexa: POST /v1/alerts/reminders" in turns[0]
+    assert '"FREQ=WEEKLY;BYDAY=TU;BYHOUR=10;BYMINUTE=0;BYSECOND=0;INTERVAL=1"' in turns[0]
+    assert '"timeZoneId": "Europe/London"' in turns[0]
+    assert "one reminder from me: to book a massage" in turns[1]
+    assert "cancelled one reminder" in turns[2] and "to Alexa: DELETE /v1/alerts/reminders/" in turns[2]
+    assert "in 2 hours" in turns[3] and '"offsetInSeconds": 7200' in turns[3]
+    assert "500" not in out and "couldn't" not in out

@@ -230,7 +230,7 @@ def describe(plan, first, now):
     if plan.repeat == "weekdays":
         return "every weekday at %s" % clock(first)
     if plan.after:
-        return "in %s, at %s" % (spoken_duration(plan.after), clock(first))
+        return "in %s, at %s," % (spoken_duration(plan.after), clock(first))
     if first.date() == now.date():
         return "today at %s" % clock(first)
     if first.date() == now.date() + datetime.timedelta(days=1):

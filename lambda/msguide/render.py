@@ -110,6 +110,9 @@ def _prompt_text(name, words, first_launch=True, say=None):
         body = "%s %s" % (words["welcome_back"], words["disclaimer_short"])
         return body, words["pick_up"].format(label=say.resume.label)
     if name == "notice":
+        if say.text.endswith("?"):          # a notice that asks its own question
+            body, _, question = say.text.rpartition(". ")
+            return (body + ".", question) if body else ("", say.text)
         return say.text, words["anything_else"]
     if name == "launch":
         extra = words["disclaimer"] if first_launch else words["disclaimer_short"]
