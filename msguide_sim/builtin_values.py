@@ -55,7 +55,7 @@ def resolve_time(words):
         return PARTS_OF_DAY[said]
     if said == "noon":
         return "12:00"
-    match = re.fullmatch(r"(\d{1,2}|[a-z]+)(?::(\d{2})| (fifteen|thirty|forty five|o'clock))?(?: ?(am|pm|in the morning|in the evening|in the afternoon))?", said)
+    match = re.fullmatch(r"(\d{1,2}|[a-z]+)(?:[: ](\d{2})| (fifteen|thirty|forty five|o'clock))?(?: ?(am|pm|in the morning|in the evening|in the afternoon))?", said)
     if not match:
         return words
     hour = int(match.group(1)) if match.group(1).isdigit() else NUMBERS.get(match.group(1))

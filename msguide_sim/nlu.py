@@ -3,7 +3,8 @@
 A stand-in for Alexa's language understanding, in three steps:
 1. exact: every sample utterance becomes a regular expression (custom slot
    types match their values and synonyms, built-in types match any words);
-   among matches, the sample with the most literal words wins;
+   among matches, the sample with the most literal words wins (then the one
+   with fewer slots, then the one with more custom-typed slots);
 2. fuzzy: slot phrases found in the words are replaced by a placeholder and
    the result is compared with every sample using rapidfuzz's token-sort
    ratio; the best score at or above the threshold wins;
@@ -128,7 +129,11 @@ class VoiceModel:
             if not sample.words <= present:
                 continue
             found = self._regex(sample).fullmatch(said)
-            key = (sample.literal, -len(sample.groups))
+            # Ties go to the sample whose slots are custom types (their words are
+            # listed values), not built-ins that take any words, as Alexa resolves them.
+            custom = sum(1 for name in sample.groups.values()
+                         if not str(sample.slots.get(name, "AMAZON.")).startswith("AMAZON."))
+            key = (sample.literal, -len(sample.groups), custom)
             if found and (best_key is None or key > best_key):
                 best_key = key
                 best = Match(sample.intent, {sample.groups[g]: v for g, v in found.groupdict().items() if v},

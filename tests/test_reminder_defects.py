@@ -143,7 +143,7 @@ def test_the_voice_model_tells_every_tuesday_from_on_tuesday():
 # ------------------------------------------------------------------ 3. days that are not one day
 
 @pytest.mark.parametrize("slots", [{"date": "2026-12"}, {"date": "PRESENT_REF"}, {"date": "2026-W50"},
-                                   {"date": "2026-W50-WE"}, {"after": "soon"}])
+                                   {"date": "2026-W50-WE"}, {"after": "soon"}, {"time": "half seven"}])
 def test_a_vague_day_is_asked_about_not_guessed(handler, fake_api, slots):
     session = Session(api=fake_api, reminders_permission="GRANTED")
     reply = handler(session.intent("SetReminderIntent", **dict(BOOK, **slots)), None)

@@ -117,10 +117,12 @@ def plan_from_slots(task, date=None, time=None, recurrence=None, weekday=None,
             repeat = "weekly"
     parsed_date = parse_date(date)
     seconds = parse_duration(after)
-    vague = bool(date) and parsed_date is None or bool(after) and seconds is None
+    parsed_time = parse_time(time)
+    vague = (bool(date) and parsed_date is None or bool(after) and seconds is None
+             or bool(time) and parsed_time is None)
     if repeat in ("daily", "weekdays"):
         day = None
-    return Plan(task, repeat=repeat, weekday=day, date=parsed_date, time=parse_time(time),
+    return Plan(task, repeat=repeat, weekday=day, date=parsed_date, time=parsed_time,
                 after=seconds if not repeat else None, vague=vague)
 
 
