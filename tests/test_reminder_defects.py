@@ -251,3 +251,33 @@ def test_a_corrupt_sqlite_file_is_moved_aside_and_a_fresh_one_used(tmp_path, cap
     turn(send, session, session.session_ended())
     back = speech_text(send(session.launch()))
     assert "Welcome back" in back                   # the new file works: memory kept
+
+
+def test_one_user_on_two_threads_keeps_every_token(tmp_path, fake_api):
+    import threading
+    adapter = persistence.SQLiteAdapter(str(tmp_path / "memory.sqlite3"))
+    send = skill_sender(adapter)
+    user = Session(api=fake_api, reminders_permission="GRANTED")
+    base = datetime.datetime.now(LA).date()
+    errors = []
+
+    def make(offset):
+        session = Session(api=fake_api, reminders_permission="GRANTED")
+        session.user_id = user.user_id                    # one user, two devices
+        for day in range(8):
+            try:
+                date = (base + datetime.timedelta(days=1 + offset + 2 * day)).isoformat()
+                send(session.intent("SetReminderIntent", date=date, **BOOK))
+            except Exception as exc:       # pragma: no cover - reported below
+                errors.append(exc)
+    threads = [threading.Thread(target=make, args=(offset,)) for offset in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+    envelope = DefaultSerializer().deserialize(json.dumps(user.launch()), RequestEnvelope)
+    stored = {r["token"] for r in adapter.get_attributes(envelope)["reminders"]}
+    assert not errors and len(fake_api.reminders) == 16
+    assert stored == set(fake_api.reminders)

@@ -13,19 +13,36 @@ at most once per request and written only when something changed.
 """
 
 import re
+import threading
 
 VERSION = 1
 _TOKEN = re.compile(r"^[A-Za-z0-9._:/+=-]{1,200}$")
 MAX_REMINDERS = 500       # far above what Alexa lets one skill keep for one user
 
 
+_USER_LOCKS = {}
+_USER_LOCKS_GUARD = threading.Lock()
+
+
+def _user_lock(key):
+    with _USER_LOCKS_GUARD:
+        return _USER_LOCKS.setdefault(key, threading.Lock())
+
+
 class Memory:
-    """A request's view of the user's memory; `changed` says whether to save."""
+    """A request's view of the user's memory; `changed` says whether to save.
+
+    Reminder tokens are merged, not overwritten: two requests of one user at
+    once (two devices, or a retry) each add their own, and the save re-reads
+    the stored list under a per-user lock and applies only this request's
+    additions and removals.
+    """
 
     def __init__(self, handler_input):
         self._input = handler_input
         self._data = None
         self.changed = False
+        self._added, self._removed = [], set()
 
     @property
     def available(self):
@@ -55,10 +72,39 @@ class Memory:
             data[key] = value
             self.changed = True
 
+    def add_reminder(self, entry):
+        """Remember a reminder this skill created ({"token", "task", "until"?})."""
+        self._added = [e for e in self._added if e["token"] != entry["token"]] + [entry]
+        self._removed.discard(entry["token"])
+        self.set("reminders", _merged(self.get("reminders", []), self._added, self._removed))
+
+    def drop_reminders(self, tokens):
+        self._removed |= set(tokens)
+        self._added = [e for e in self._added if e["token"] not in self._removed]
+        self.set("reminders", _merged(self.get("reminders", []), self._added, self._removed))
+
     def save(self):
         if not (self.changed and self.available):
             return
-        data = dict(self._load(), v=VERSION)
+        if not (self._added or self._removed):
+            self._write(dict(self._load(), v=VERSION))
+            return
+        from .persistence import user_key
+        manager = self._input.attributes_manager
+        with _user_lock(user_key(self._input.request_envelope)):
+            try:
+                stored = clean(manager._persistence_adapter.get_attributes(self._input.request_envelope))
+            except Exception:
+                stored = {}
+            data = dict(self._load(), v=VERSION)
+            merged = _merged(stored.get("reminders", []), self._added, self._removed)
+            if merged:
+                data["reminders"] = merged
+            else:
+                data.pop("reminders", None)
+            self._write(data)
+
+    def _write(self, data):
         self._input.attributes_manager.persistent_attributes = data
         self._input.attributes_manager.save_persistent_attributes()
         self.changed = False
@@ -67,6 +113,11 @@ class Memory:
         if self.available:
             self._input.attributes_manager.delete_persistent_attributes()
         self._data, self.changed = {}, False
+
+
+def _merged(stored, added, removed):
+    added_tokens = {e["token"] for e in added}
+    return [e for e in stored if e["token"] not in removed and e["token"] not in added_tokens] + list(added)
 
 
 def plain_numbers(value):

@@ -175,8 +175,7 @@ def _remember(handler_input, token, plan, first, now_local):
     last = model.until(plan, first)
     if last is not None:
         entry["until"] = int(time.time() + (last - now_local).total_seconds()) + 60
-    kept = [r for r in remembered.get("reminders", []) if r["token"] != token]
-    remembered.set("reminders", kept + [entry])
+    remembered.add_reminder(entry)
 
 
 def set_reminder(handler_input, plan):
@@ -360,10 +359,10 @@ class CancelReminder(AbstractRequestHandler):
                 service.delete_reminder(token)
             except ServiceException as exc:
                 if _status(exc) != 404:     # 404: already gone
-                    remembered.set("reminders", [r for r in ours if r["token"] not in cancelled])
+                    remembered.drop_reminders(cancelled)
                     return _api_error(handler_input, exc)
             cancelled.append(token)
-        remembered.set("reminders", [r for r in ours if r["token"] not in cancelled])
+        remembered.drop_reminders(cancelled)
         items = ["to " + model.reminder_of(t)["say"] if t else "one other" for _tok, t in targets]
         return say_notice(handler_input, words["reminder_cancelled"].format(
             count=_count(len(cancelled)), items=_listed(items)))
