@@ -281,3 +281,38 @@ def test_one_user_on_two_threads_keeps_every_token(tmp_path, fake_api):
     stored = {r["token"] for r in adapter.get_attributes(envelope)["reminders"]}
     assert not errors and len(fake_api.reminders) == 16
     assert stored == set(fake_api.reminders)
+
+
+def test_a_task_in_the_users_own_words_is_set_listed_and_cancelled(handler, fake_api):
+    session = Session(api=fake_api, reminders_permission="GRANTED")
+    own = {"task": ("call my therapist <about> & the \"bill\"", None)}     # ER_SUCCESS_NO_MATCH
+    done = speech_text(turn(handler, session, session.intent("SetReminderIntent", weekly_on=("friday", "friday"),
+                                                             **own)))
+    assert "every Friday at 10 AM to call your therapist about the bill" in done
+    (body,) = fake_api.reminders.values()
+    assert body["alertInfo"]["spokenInfo"]["content"][0]["text"] == \
+        "This is your reminder to call your therapist about the bill."
+    listed = speech_text(turn(handler, session, session.intent("ListRemindersIntent")))
+    assert "to call your therapist about the bill" in listed
+    cancelled = speech_text(turn(handler, session, session.intent("CancelReminderIntent", **own)))
+    assert "cancelled one reminder" in cancelled and fake_api.reminders == {}
+
+
+def test_own_words_that_are_not_a_short_task_get_the_list_of_tasks(handler, fake_api):
+    session = Session(api=fake_api, reminders_permission="GRANTED")
+    long_words = " ".join(["very"] * 30)
+    reply = speech_text(handler(session.intent("SetReminderIntent", task=(long_words, None)), None))
+    assert "I can remind you to" in reply and fake_api.reminders == {}
+
+
+@pytest.mark.parametrize("answer, hour, said", [("AMAZON.YesIntent", 15, "3 PM"),
+                                                ("AMAZON.NoIntent", 3, "3 AM")])
+def test_at_three_asks_morning_or_afternoon_before_setting(handler, fake_api, answer, hour, said):
+    session = Session(api=fake_api, reminders_permission="GRANTED")
+    asked = turn(handler, session, session.intent("SetReminderIntent", weekly_on=("monday", "monday"),
+                                                  time="03:00", **BOOK))
+    assert speech_text(asked).endswith("Should I set it for 3 PM?") and fake_api.reminders == {}
+    done = speech_text(turn(handler, session, session.intent(answer)))
+    assert "every Monday at %s to book a massage" % said in done
+    (body,) = fake_api.reminders.values()
+    assert "BYHOUR=%d;" % hour in body["trigger"]["recurrence"]["recurrenceRules"][0]

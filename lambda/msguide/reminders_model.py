@@ -22,11 +22,38 @@ class PlanError(ValueError):
     """A plan that cannot be scheduled (a time already past, say)."""
 
 
+OWN = "own:"                       # a task in the user's own words: "own:call the therapist"
+_OWN_WORDS = re.compile(r"^[a-z0-9']+( [a-z0-9']+){0,11}$")
+_SECOND_PERSON = {"my": "your", "me": "you", "i": "you", "mine": "yours", "myself": "yourself",
+                  "i'm": "you're", "i've": "you've", "i'll": "you'll", "our": "your", "us": "you"}
+REMINDER_TEXT = "This is your reminder to %s."
+
+
+def own_task(words):
+    """'Call the Therapist!' -> 'own:call the therapist', or None if the words
+    are not a short plain task (letters, digits, apostrophes; at most 60 characters)."""
+    if not isinstance(words, str):
+        return None
+    cleaned = " ".join(re.sub(r"[^a-z0-9' ]", " ", words.lower().replace("\u2019", "'")).split())
+    cleaned = re.sub(r"^(to|about) ", "", cleaned)
+    if not (2 <= len(cleaned) <= 60 and _OWN_WORDS.match(cleaned)):
+        return None
+    return OWN + cleaned
+
+
 def known_task(task):
-    return isinstance(task, str) and task in default_content().reminder_topics
+    if not isinstance(task, str):
+        return False
+    if task.startswith(OWN):
+        return own_task(task[len(OWN):]) == task
+    return task in default_content().reminder_topics
 
 
 def reminder_of(task):
+    """{"say": words after "remind you to", "text": what Alexa says when it fires}."""
+    if task.startswith(OWN):
+        say = " ".join(_SECOND_PERSON.get(word, word) for word in task[len(OWN):].split())
+        return {"task": task, "say": say, "text": REMINDER_TEXT % say}
     return default_content().reminder_topics[task].reminder
 
 
@@ -209,6 +236,17 @@ def recurrence_rule(plan, first):
         return "FREQ=DAILY;" + at
     days = ",".join(DAY_CODES[:5]) if plan.repeat == "weekdays" else DAY_CODES[first.weekday()]
     return "FREQ=WEEKLY;BYDAY=%s;%s" % (days, at)
+
+
+def early_hour(plan):
+    """True for a time from 1:00 to 6:59 (AMAZON.TIME's "three" is 03:00): for a
+    massage reminder far more likely meant in the afternoon, so it is asked."""
+    return bool(plan.time) and not plan.after and 1 <= plan.time[0] <= 6
+
+
+def moved_by(plan, hours):
+    return Plan(plan.task, plan.repeat, plan.weekday, plan.date,
+                ((plan.time[0] + hours) % 24, plan.time[1]), plan.after)
 
 
 def until(plan, first):

@@ -8,7 +8,7 @@ Stored shape (all optional):
     {"last":  {"topic": "<id>", "part": "answer"|"more", "thing": "<words>"}
               or {"prompt": "<name>"},
      "offer": {"kind": "more"|"topic", "topic": "<id>"}, {"kind": "reminder", "task": "<task>"}
-              or {"kind": "anything_else"},
+              or {"kind": "anything_else"} or {"kind": "reminder_time", "plan": {...}},
      "back":  [{"topic": "<id>", "thing": "<words>"}, ...],
               # earlier topics, most recent last, for "go back"
      "asked": true}   # the reminders permission was asked for in this session
@@ -104,6 +104,10 @@ def _read_offer(raw, content):
     if kind == "reminder":
         from .reminders_model import known_task
         return {"kind": kind, "task": raw["task"]} if known_task(raw.get("task")) else None
+    if kind == "reminder_time":            # "should I set it for 3 PM?" holds the PM plan
+        from .reminders_model import clean_pending
+        plan = clean_pending(raw.get("plan"))
+        return {"kind": kind, "plan": plan} if plan and plan["time"] else None
     topic = raw.get("topic")
     if kind in ("more", "topic") and isinstance(topic, str) and content.get(topic):
         return {"kind": kind, "topic": topic}

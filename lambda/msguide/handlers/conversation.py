@@ -60,6 +60,9 @@ class HandleYes(AbstractRequestHandler):
                              part="more", thing=thing)
         if offer.get("kind") == "topic":
             return say_topic(handler_input, content().get(offer["topic"]))
+        if offer.get("kind") == "reminder_time":
+            from .reminders import answer_am_or_pm
+            return answer_am_or_pm(handler_input, offer, yes=True)
         if offer.get("kind") == "reminder":
             from .reminders import set_reminder
             from ..reminders_model import Plan
@@ -77,6 +80,9 @@ class HandleNo(AbstractRequestHandler):
         offer = current_state(handler_input).offer or {}
         if offer.get("kind") == "anything_else":
             return goodbye(handler_input)
+        if offer.get("kind") == "reminder_time":
+            from .reminders import answer_am_or_pm
+            return answer_am_or_pm(handler_input, offer, yes=False)
         return say_prompt(handler_input, "anything_else", lead="ok")
 
 

@@ -148,10 +148,14 @@ def _alert_text(alert):
 
 
 def _task_of(alert):
+    """The task of a reminder the API returned, from the words it will say."""
     text = _alert_text(alert)
     for task, topic in default_content().reminder_topics.items():
         if topic.reminder["text"] == text:
             return task
+    prefix, suffix = model.REMINDER_TEXT.split("%s")
+    if text.startswith(prefix) and text.endswith(suffix):
+        return model.own_task(text[len(prefix):len(text) - len(suffix)])
     return None
 
 
@@ -230,10 +234,13 @@ def set_reminder(handler_input, plan):
 
 
 def _task_from(handler_input, slot="task"):
-    """The task asked for, else the one the last topic suggests, else None."""
-    value, _spoken = resolved_slot(handler_input, slot)
+    """The task asked for (one of the content's, or the user's own words), else
+    the one the last offer or topic suggests, else None."""
+    value, spoken = resolved_slot(handler_input, slot)
     if model.known_task(value):
         return value
+    if spoken and model.own_task(spoken):
+        return model.own_task(spoken)
     state = current_state(handler_input)
     offer = state.offer or {}
     if offer.get("kind") == "reminder":
@@ -262,7 +269,27 @@ class SetReminder(AbstractRequestHandler):
             task, date=slot("date")[1], time=slot("time")[1], recurrence=slot("recurrence")[0],
             weekday=slot("weekday")[0], weekday_spoken=slot("weekday")[1],
             weekly_on=slot("weekly_on")[0], after=slot("after")[1])
+        if not plan.vague and model.early_hour(plan):
+            return ask_am_or_pm(handler_input, plan)
         return set_reminder(handler_input, plan)
+
+
+def ask_am_or_pm(handler_input, plan):
+    """'At three' arrives as 03:00: ask before setting a reminder for the small hours."""
+    words = _words(handler_input)
+    pm = model.moved_by(plan, 12)
+    clock = lambda p: model.clock(datetime.datetime(2000, 1, 1, *p.time))   # noqa: E731
+    response = say_notice(handler_input, words["reminder_am_or_pm"].format(am=clock(plan), pm=clock(pm)))
+    state = current_state(handler_input)
+    state.offer = {"kind": "reminder_time", "plan": pm.to_dict()}
+    set_state(handler_input, state.to_attributes())
+    return response
+
+
+def answer_am_or_pm(handler_input, offer, yes):
+    """Yes: the afternoon plan the offer holds; no: the same, twelve hours earlier."""
+    plan = model.plan_from_pending(offer["plan"])
+    return set_reminder(handler_input, plan if yes else model.moved_by(plan, -12))
 
 
 class AnswerPermissionRequest(AbstractRequestHandler):
@@ -338,13 +365,15 @@ class CancelReminder(AbstractRequestHandler):
     def handle(self, handler_input):
         from ask_sdk_model.services import ServiceException
         words = _words(handler_input)
-        value, _spoken = resolved_slot(handler_input, "task")
-        task = value if model.known_task(value) else None
+        value, spoken = resolved_slot(handler_input, "task")
+        task = value if model.known_task(value) else model.own_task(spoken)
         remembered = memory(handler_input)
         ours = remembered.get("reminders", [])
         try:                                # what exists, from the API: tokens in memory may be lost
             alerts = _alerts(handler_input)
-            targets = [(a.alert_token, _task_of(a)) for a in alerts if task is None or _task_of(a) == task]
+            wanted = model.reminder_of(task)["text"] if task else None
+            targets = [(a.alert_token, _task_of(a)) for a in alerts
+                       if wanted is None or _alert_text(a) == wanted]
         except ServiceException as exc:
             return _api_error(handler_input, exc)
         except Exception:
