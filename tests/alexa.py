@@ -56,3 +56,10 @@ def reprompt_text(response):
 
 def ends_session(response):
     return bool(response["response"].get("shouldEndSession"))
+
+
+def confirmed(send, session, envelope):
+    """Send a SetReminderIntent, check the one confirmation turn, and say yes to it."""
+    asked = session.absorb(send(envelope))
+    assert speech_text(asked).endswith("Shall I set it?"), speech_text(asked)
+    return session.absorb(send(session.intent("AMAZON.YesIntent")))

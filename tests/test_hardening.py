@@ -377,9 +377,11 @@ def test_the_readme_curl_example_gets_an_answer(server):
 
 def test_local_testing_server_sets_reminders_against_its_own_fake_alexa_api(server):
     session = Session()                       # envelopes point at api.amazonalexa.com
-    status, reply = post_json(server.url, session.intent(
+    status, asked = post_json(server.url, session.intent(
         "SetReminderIntent", task=("book a massage", "book a massage"), recurrence=("every day", "daily"),
         time="09:00"))
-    assert status == 200 and "every day at 9 AM to book a massage" in speech_text(reply)
+    session.absorb(asked)
+    status, reply = post_json(server.url, session.intent("AMAZON.YesIntent"))
+    assert status == 200 and "Done. I'll remind you every day at 9 AM to book a massage" in speech_text(reply)
     status, listed = post_json(server.url, session.intent("ListRemindersIntent"))
     assert "to book a massage" in speech_text(listed)

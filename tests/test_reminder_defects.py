@@ -11,7 +11,7 @@ import zoneinfo
 
 import pytest
 
-from alexa import Session, ends_session, speech_text
+from alexa import Session, confirmed, ends_session, speech_text
 from msguide import persistence
 from msguide.skill import build_skill
 
@@ -41,7 +41,7 @@ def consent_flow(send, fake_api, echo_token=True, **slots):
     """Ask for a reminder without permission, accept, and return the final reply."""
     fake_api.granted = False
     session = Session(api=fake_api)
-    asked = turn(send, session, session.intent("SetReminderIntent", **slots))
+    asked = confirmed(send, session, session.intent("SetReminderIntent", **slots))
     (directive,) = directives(asked)
     fake_api.granted = True
     session.reminders_permission = "GRANTED"
@@ -111,12 +111,12 @@ def test_a_forged_or_damaged_token_is_not_trusted(fake_api):
     ({"recurrence": ("each week", "weekly"), "weekday": ("friday", "friday")}, "every Friday",
      "FREQ=WEEKLY;BYDAY=FR;"),
     ({"recurrence": ("every day", "daily"), "time": "09:00"}, "every day at 9 AM", "FREQ=DAILY;BYHOUR=9;"),
-    ({"recurrence": ("weekdays", "weekdays"), "time": "07:30"}, "every weekday at 7:30 AM",
-     "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=7;BYMINUTE=30;"),
+    ({"recurrence": ("weekdays", "weekdays"), "time": "08:30"}, "every weekday at 8:30 AM",
+     "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=8;BYMINUTE=30;"),
 ])
 def test_recurrence_from_every_way_people_say_it(handler, fake_api, slots, said, rule):
     session = Session(api=fake_api, reminders_permission="GRANTED")
-    done = handler(session.intent("SetReminderIntent", **dict(BOOK, **slots)), None)
+    done = confirmed(handler, session, session.intent("SetReminderIntent", **dict(BOOK, **slots)))
     assert said in speech_text(done)
     (body,) = fake_api.reminders.values()
     (sent_rule,) = body["trigger"]["recurrence"]["recurrenceRules"]
@@ -126,7 +126,7 @@ def test_recurrence_from_every_way_people_say_it(handler, fake_api, slots, said,
 
 def test_on_a_weekday_once_is_one_reminder(handler, fake_api):
     session = Session(api=fake_api, reminders_permission="GRANTED")
-    done = handler(session.intent("SetReminderIntent", weekday=("tuesday", "tuesday"), **BOOK), None)
+    done = confirmed(handler, session, session.intent("SetReminderIntent", weekday=("tuesday", "tuesday"), **BOOK))
     (body,) = fake_api.reminders.values()
     assert "recurrence" not in body["trigger"] and "every" not in speech_text(done)
 
@@ -154,7 +154,7 @@ def test_a_vague_day_is_asked_about_not_guessed(handler, fake_api, slots):
 
 def test_in_two_hours_is_a_relative_reminder(handler, fake_api):
     session = Session(api=fake_api, reminders_permission="GRANTED")
-    reply = handler(session.intent("SetReminderIntent", after="PT2H", **BOOK), None)
+    reply = confirmed(handler, session, session.intent("SetReminderIntent", after="PT2H", **BOOK))
     assert "in 2 hours" in speech_text(reply)
     (body,) = fake_api.reminders.values()
     assert body["trigger"]["type"] == "SCHEDULED_RELATIVE" and body["trigger"]["offsetInSeconds"] == 7200
@@ -165,7 +165,7 @@ def test_in_two_hours_is_a_relative_reminder(handler, fake_api):
 def test_after_a_timeout_the_reminder_is_found_listed_cancelled_and_never_doubled(handler, fake_api):
     fake_api.create_status = "timeout"           # the fake creates it, but only after 4 s
     session = Session(api=fake_api, reminders_permission="GRANTED")
-    first = speech_text(turn(handler, session, session.intent(
+    first = speech_text(confirmed(handler, session, session.intent(
         "SetReminderIntent", weekly_on=("monday", "monday"), **BOOK)))
     assert "not sure that reminder was set" in first and "nothing was set" not in first
     import time
@@ -173,7 +173,7 @@ def test_after_a_timeout_the_reminder_is_found_listed_cancelled_and_never_double
     while not fake_api.reminders and time.time() < deadline:
         time.sleep(0.1)
     fake_api.create_status = 201
-    again = speech_text(turn(handler, session, session.intent(
+    again = speech_text(confirmed(handler, session, session.intent(
         "SetReminderIntent", weekly_on=("monday", "monday"), **BOOK)))
     assert "every Monday" in again and len(fake_api.reminders) == 1        # no duplicate
     listed = speech_text(turn(handler, session, session.intent("ListRemindersIntent")))
@@ -188,7 +188,7 @@ def test_after_a_timeout_the_reminder_is_found_listed_cancelled_and_never_double
 def test_accepted_then_forbidden_explains_once_and_never_asks_again(handler, fake_api):
     fake_api.granted = False
     session = Session(api=fake_api)
-    asked = turn(handler, session, session.intent("SetReminderIntent", **BOOK))
+    asked = confirmed(handler, session, session.intent("SetReminderIntent", **BOOK))
     (directive,) = directives(asked)
     # the user accepts, but the API still says 403 (the grant has not reached it)
     fake_api.create_status = 403
@@ -196,7 +196,7 @@ def test_accepted_then_forbidden_explains_once_and_never_asks_again(handler, fak
     reply = turn(handler, session, session.permission_answer("ACCEPTED", token=directive["token"]))
     assert directives(reply) == [] and "Alexa app" in speech_text(reply)
     assert reply["response"]["card"]["type"] == "AskForPermissionsConsent"
-    again = turn(handler, session, session.intent("SetReminderIntent", **BOOK))
+    again = confirmed(handler, session, session.intent("SetReminderIntent", **BOOK))
     assert directives(again) == [] and "Alexa app" in speech_text(again)
 
 
@@ -219,8 +219,8 @@ def test_every_reminder_made_is_remembered_past_twenty(tmp_path, fake_api):
     session = Session(api=fake_api, reminders_permission="GRANTED")
     base = datetime.datetime.now(LA).date()
     for day in range(1, 26):
-        turn(send, session, session.intent("SetReminderIntent", date=(base + datetime.timedelta(days=day)).isoformat(),
-                                           **BOOK))
+        confirmed(send, session, session.intent(
+            "SetReminderIntent", date=(base + datetime.timedelta(days=day)).isoformat(), **BOOK))
         turn(send, session, session.session_ended())
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model import RequestEnvelope
@@ -267,7 +267,7 @@ def test_one_user_on_two_threads_keeps_every_token(tmp_path, fake_api):
         for day in range(8):
             try:
                 date = (base + datetime.timedelta(days=1 + offset + 2 * day)).isoformat()
-                send(session.intent("SetReminderIntent", date=date, **BOOK))
+                confirmed(send, session, session.intent("SetReminderIntent", date=date, **BOOK))
             except Exception as exc:       # pragma: no cover - reported below
                 errors.append(exc)
     threads = [threading.Thread(target=make, args=(offset,)) for offset in (0, 1)]
@@ -286,8 +286,8 @@ def test_one_user_on_two_threads_keeps_every_token(tmp_path, fake_api):
 def test_a_task_in_the_users_own_words_is_set_listed_and_cancelled(handler, fake_api):
     session = Session(api=fake_api, reminders_permission="GRANTED")
     own = {"task": ("call my therapist <about> & the \"bill\"", None)}     # ER_SUCCESS_NO_MATCH
-    done = speech_text(turn(handler, session, session.intent("SetReminderIntent", weekly_on=("friday", "friday"),
-                                                             **own)))
+    done = speech_text(confirmed(handler, session, session.intent(
+        "SetReminderIntent", weekly_on=("friday", "friday"), **own)))
     assert "every Friday at 10 AM to call your therapist about the bill" in done
     (body,) = fake_api.reminders.values()
     assert body["alertInfo"]["spokenInfo"]["content"][0]["text"] == \
@@ -312,7 +312,26 @@ def test_at_three_asks_morning_or_afternoon_before_setting(handler, fake_api, an
     asked = turn(handler, session, session.intent("SetReminderIntent", weekly_on=("monday", "monday"),
                                                   time="03:00", **BOOK))
     assert speech_text(asked).endswith("Should I set it for 3 PM?") and fake_api.reminders == {}
-    done = speech_text(turn(handler, session, session.intent(answer)))
+    check = speech_text(turn(handler, session, session.intent(answer)))
+    assert check == "I'll remind you every Monday at %s to book a massage. Shall I set it?" % said
+    done = speech_text(turn(handler, session, session.intent("AMAZON.YesIntent")))
     assert "every Monday at %s to book a massage" % said in done
     (body,) = fake_api.reminders.values()
     assert "BYHOUR=%d;" % hour in body["trigger"]["recurrence"]["recurrenceRules"][0]
+
+
+def test_nothing_is_created_before_the_user_says_yes_and_no_asks_what_to_change(handler, fake_api):
+    session = Session(api=fake_api, reminders_permission="GRANTED")
+    asked = turn(handler, session, session.intent("SetReminderIntent", weekly_on=("tuesday", "tuesday"),
+                                                  time="10:00", **BOOK))
+    assert speech_text(asked) == "I'll remind you every Tuesday at 10 AM to book a massage. Shall I set it?"
+    assert fake_api.reminders == {} and not ends_session(asked)
+    no = speech_text(turn(handler, session, session.intent("AMAZON.NoIntent")))
+    assert "haven't set it" in no and "remind me on Friday at 3 PM to book a massage" in no
+    assert fake_api.reminders == {}
+
+
+def test_a_time_with_no_day_is_asked_about(handler, fake_api):
+    session = Session(api=fake_api, reminders_permission="GRANTED")
+    reply = speech_text(handler(session.intent("SetReminderIntent", time="15:00", **BOOK), None))
+    assert reply.endswith("Which day should I remind you to book a massage?") and fake_api.reminders == {}

@@ -117,16 +117,20 @@ def test_asking_the_skill_by_name_is_a_one_shot_question(said):
 def test_reminders_work_in_the_simulator_on_a_fresh_clone_and_show_what_goes_to_alexa(tmp_path):
     script = tmp_path / "remind.txt"
     script.write_text("remind me every tuesday at 10 am to book a massage\n"
+                      "yes\n"
                       "what reminders do i have\n"
                       "cancel my reminder to book a massage\n"
-                      "remind me in two hours to book a massage\n")
+                      "remind me in two hours to book a massage\n"
+                      "yes\n")
     out = run("--locale", "en-GB", "script", str(script))
     turns = out.split("You: ")[1:]
-    assert "every Tuesday at 10 AM to book a massage" in turns[0]
-    assert "to Alexa: POST /v1/alerts/reminders" in turns[0]
-    assert '"FREQ=WEEKLY;BYDAY=TU;BYHOUR=10;BYMINUTE=0;BYSECOND=0;INTERVAL=1"' in turns[0]
-    assert '"timeZoneId": "Europe/London"' in turns[0]
-    assert "one reminder from me: to book a massage" in turns[1]
-    assert "cancelled one reminder" in turns[2] and "to Alexa: DELETE /v1/alerts/reminders/" in turns[2]
-    assert "in 2 hours" in turns[3] and '"offsetInSeconds": 7200' in turns[3]
+    assert "every Tuesday at 10 AM to book a massage. Shall I set it?" in turns[0]
+    assert "to Alexa" not in turns[0]                       # nothing before the yes
+    assert "Done. I'll remind you every Tuesday at 10 AM" in turns[1]
+    assert "to Alexa: POST /v1/alerts/reminders" in turns[1]
+    assert '"FREQ=WEEKLY;BYDAY=TU;BYHOUR=10;BYMINUTE=0;BYSECOND=0;INTERVAL=1"' in turns[1]
+    assert '"timeZoneId": "Europe/London"' in turns[1]
+    assert "one reminder from me: to book a massage" in turns[2]
+    assert "cancelled one reminder" in turns[3] and "to Alexa: DELETE /v1/alerts/reminders/" in turns[3]
+    assert "in 2 hours" in turns[5] and '"offsetInSeconds": 7200' in turns[5]
     assert "500" not in out and "couldn't" not in out

@@ -147,6 +147,8 @@ def plan_from_slots(task, date=None, time=None, recurrence=None, weekday=None,
     parsed_time = parse_time(time)
     vague = (bool(date) and parsed_date is None or bool(after) and seconds is None
              or bool(time) and parsed_time is None)
+    if parsed_time and not (parsed_date or day is not None or repeat or seconds):
+        vague = True                       # a time with no day: which day?
     if repeat in ("daily", "weekdays"):
         day = None
     return Plan(task, repeat=repeat, weekday=day, date=parsed_date, time=parsed_time,
@@ -239,9 +241,9 @@ def recurrence_rule(plan, first):
 
 
 def early_hour(plan):
-    """True for a time from 1:00 to 6:59 (AMAZON.TIME's "three" is 03:00): for a
+    """True for a time from 1:00 to 7:59 (AMAZON.TIME's "three" is 03:00): for a
     massage reminder far more likely meant in the afternoon, so it is asked."""
-    return bool(plan.time) and not plan.after and 1 <= plan.time[0] <= 6
+    return bool(plan.time) and not plan.after and 1 <= plan.time[0] <= 7
 
 
 def moved_by(plan, hours):

@@ -8,7 +8,8 @@ Stored shape (all optional):
     {"last":  {"topic": "<id>", "part": "answer"|"more", "thing": "<words>"}
               or {"prompt": "<name>"},
      "offer": {"kind": "more"|"topic", "topic": "<id>"}, {"kind": "reminder", "task": "<task>"}
-              or {"kind": "anything_else"} or {"kind": "reminder_time", "plan": {...}},
+              or {"kind": "anything_else"}
+              or {"kind": "reminder_time" | "reminder_confirm", "plan": {...}},
      "back":  [{"topic": "<id>", "thing": "<words>"}, ...],
               # earlier topics, most recent last, for "go back"
      "asked": true}   # the reminders permission was asked for in this session
@@ -104,10 +105,13 @@ def _read_offer(raw, content):
     if kind == "reminder":
         from .reminders_model import known_task
         return {"kind": kind, "task": raw["task"]} if known_task(raw.get("task")) else None
-    if kind == "reminder_time":            # "should I set it for 3 PM?" holds the PM plan
+    if kind in ("reminder_time", "reminder_confirm"):
+        # "should I set it for 3 PM?" holds the PM plan; "shall I set it?" the plan itself
         from .reminders_model import clean_pending
         plan = clean_pending(raw.get("plan"))
-        return {"kind": kind, "plan": plan} if plan and plan["time"] else None
+        if plan and (plan["time"] or kind == "reminder_confirm"):
+            return {"kind": kind, "plan": plan}
+        return None
     topic = raw.get("topic")
     if kind in ("more", "topic") and isinstance(topic, str) and content.get(topic):
         return {"kind": kind, "topic": topic}

@@ -63,10 +63,14 @@ class HandleYes(AbstractRequestHandler):
         if offer.get("kind") == "reminder_time":
             from .reminders import answer_am_or_pm
             return answer_am_or_pm(handler_input, offer, yes=True)
-        if offer.get("kind") == "reminder":
+        if offer.get("kind") == "reminder_confirm":
             from .reminders import set_reminder
+            from ..reminders_model import plan_from_pending
+            return set_reminder(handler_input, plan_from_pending(offer["plan"]))
+        if offer.get("kind") == "reminder":
+            from .reminders import confirm_reminder
             from ..reminders_model import Plan
-            return set_reminder(handler_input, Plan(offer["task"]))
+            return confirm_reminder(handler_input, Plan(offer["task"]))
         return say_prompt(handler_input, "what_next", lead="ok")
 
 
@@ -83,6 +87,9 @@ class HandleNo(AbstractRequestHandler):
         if offer.get("kind") == "reminder_time":
             from .reminders import answer_am_or_pm
             return answer_am_or_pm(handler_input, offer, yes=False)
+        if offer.get("kind") == "reminder_confirm":
+            from .reminders import change_reminder
+            return change_reminder(handler_input, offer)
         return say_prompt(handler_input, "anything_else", lead="ok")
 
 

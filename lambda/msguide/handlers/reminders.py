@@ -182,25 +182,76 @@ def _remember(handler_input, token, plan, first, now_local):
     remembered.add_reminder(entry)
 
 
+def _schedule(handler_input, plan):
+    """(time zone, local now, first firing) for a plan; raises on any failure."""
+    factory = handler_input.service_client_factory
+    device_id = handler_input.request_envelope.context.system.device.device_id
+    time_zone = factory.get_ups_service().get_system_time_zone(device_id)
+    import zoneinfo
+    zone = zoneinfo.ZoneInfo(time_zone)
+    now_utc = datetime.datetime.now(datetime.timezone.utc)
+    now_local = now_utc.astimezone(zone).replace(tzinfo=None)
+    return time_zone, now_utc, now_local, model.first_occurrence(plan, now_local)
+
+
+def _said_when(handler_input, plan):
+    """(words for when it fires, None) or (None, the spoken refusal)."""
+    from ask_sdk_model.services import ServiceException
+    words = _words(handler_input)
+    try:
+        _zone, _utc, now_local, first = _schedule(handler_input, plan)
+    except model.PlanError:
+        return None, say_notice(handler_input, words["reminder_past"])
+    except ServiceException as exc:
+        return None, _api_error(handler_input, exc, plan, stage="before")
+    except Exception as exc:
+        logger().warning("reminder time not worked out: %s", type(exc).__name__)
+        return None, say_notice(handler_input, words["reminder_unavailable"])
+    return model.describe(plan, first, now_local), None
+
+
+def confirm_reminder(handler_input, plan):
+    """One confirmation turn before anything is created: "... Shall I set it?"."""
+    words = _words(handler_input)
+    if plan.vague:
+        return say_notice(handler_input, words["reminder_which_day"].format(
+            say=model.reminder_of(plan.task)["say"], task=_first_person(plan.task)))
+    when, refusal = _said_when(handler_input, plan)
+    if refusal is not None:
+        return refusal
+    response = say_notice(handler_input, words["reminder_confirm"].format(
+        when=when, say=model.reminder_of(plan.task)["say"]))
+    _offer(handler_input, {"kind": "reminder_confirm", "plan": plan.to_dict()})
+    return response
+
+
+def _offer(handler_input, offer):
+    state = current_state(handler_input)
+    state.offer = offer
+    set_state(handler_input, state.to_attributes())
+
+
+def _first_person(task):
+    return task[len(model.OWN):] if task.startswith(model.OWN) else task
+
+
+def change_reminder(handler_input, offer):
+    """'No' to "shall I set it?": nothing is set; say how to ask again."""
+    return say_notice(handler_input, _words(handler_input)["reminder_change"].format(
+        task=_first_person(offer["plan"]["task"])))
+
+
 def set_reminder(handler_input, plan):
     """Create the reminder, or ask for permission, or say truthfully why not."""
     from ask_sdk_model.services import ServiceException
     words = _words(handler_input)
     if plan.vague:
-        reminder = model.reminder_of(plan.task)
-        return say_notice(handler_input, words["reminder_which_day"].format(
-            say=reminder["say"], task=plan.task))
+        return confirm_reminder(handler_input, plan)
     if permission_status(handler_input) == "DENIED":
         return need_permission(handler_input, plan)
     factory = handler_input.service_client_factory
     try:
-        device_id = handler_input.request_envelope.context.system.device.device_id
-        time_zone = factory.get_ups_service().get_system_time_zone(device_id)
-        import zoneinfo
-        zone = zoneinfo.ZoneInfo(time_zone)
-        now_utc = datetime.datetime.now(datetime.timezone.utc)
-        now_local = now_utc.astimezone(zone).replace(tzinfo=None)
-        first = model.first_occurrence(plan, now_local)
+        time_zone, now_utc, now_local, first = _schedule(handler_input, plan)
         request = model.reminder_request(plan, first, time_zone, get_locale(handler_input) or "en-US",
                                          now_utc)
     except model.PlanError:
@@ -271,7 +322,7 @@ class SetReminder(AbstractRequestHandler):
             weekly_on=slot("weekly_on")[0], after=slot("after")[1])
         if not plan.vague and model.early_hour(plan):
             return ask_am_or_pm(handler_input, plan)
-        return set_reminder(handler_input, plan)
+        return confirm_reminder(handler_input, plan)
 
 
 def ask_am_or_pm(handler_input, plan):
@@ -280,16 +331,15 @@ def ask_am_or_pm(handler_input, plan):
     pm = model.moved_by(plan, 12)
     clock = lambda p: model.clock(datetime.datetime(2000, 1, 1, *p.time))   # noqa: E731
     response = say_notice(handler_input, words["reminder_am_or_pm"].format(am=clock(plan), pm=clock(pm)))
-    state = current_state(handler_input)
-    state.offer = {"kind": "reminder_time", "plan": pm.to_dict()}
-    set_state(handler_input, state.to_attributes())
+    _offer(handler_input, {"kind": "reminder_time", "plan": pm.to_dict()})
     return response
 
 
 def answer_am_or_pm(handler_input, offer, yes):
-    """Yes: the afternoon plan the offer holds; no: the same, twelve hours earlier."""
+    """Yes: the afternoon plan the offer holds; no: the same, twelve hours earlier.
+    Either way, then the one confirmation turn."""
     plan = model.plan_from_pending(offer["plan"])
-    return set_reminder(handler_input, plan if yes else model.moved_by(plan, -12))
+    return confirm_reminder(handler_input, plan if yes else model.moved_by(plan, -12))
 
 
 class AnswerPermissionRequest(AbstractRequestHandler):
