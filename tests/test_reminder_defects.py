@@ -335,3 +335,30 @@ def test_a_time_with_no_day_is_asked_about(handler, fake_api):
     session = Session(api=fake_api, reminders_permission="GRANTED")
     reply = speech_text(handler(session.intent("SetReminderIntent", time="15:00", **BOOK), None))
     assert reply.endswith("Which day should I remind you to book a massage?") and fake_api.reminders == {}
+
+
+def test_every_body_the_skill_sends_has_the_documented_shape(handler, fake_api):
+    from msguide_sim.fake_alexa_api import schema_problems
+    session = Session(api=fake_api, reminders_permission="GRANTED")
+    tomorrow = (datetime.datetime.now(LA).date() + datetime.timedelta(days=1)).isoformat()
+    for slots in ({"date": tomorrow, "time": "15:00"}, {"weekly_on": ("tuesday", "tuesday")},
+                  {"recurrence": ("every day", "daily"), "time": "09:00"},
+                  {"recurrence": ("weekdays", "weekdays"), "time": "08:30"}, {"after": "PT30M"},
+                  {"task": ("call my therapist", None), "weekday": ("fridays", "friday")}):
+        confirmed(handler, session, session.intent("SetReminderIntent", **dict(BOOK, **slots)))
+    bodies = [body for method, _path, body in fake_api.sent if method == "POST"]
+    assert len(bodies) == 6 and len(fake_api.reminders) == 6
+    for body in bodies:
+        assert schema_problems(body) == [], body
+    kinds = {(b["trigger"]["type"], "recurrence" in b["trigger"]) for b in bodies}
+    assert kinds == {("SCHEDULED_ABSOLUTE", False), ("SCHEDULED_ABSOLUTE", True), ("SCHEDULED_RELATIVE", False)}
+
+
+def test_the_shape_check_refuses_the_deprecated_recurrence():
+    from msguide_sim.fake_alexa_api import schema_problems
+    body = {"requestTime": "2026-11-28T10:00:00",
+            "trigger": {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": "2026-12-01T10:00:00",
+                        "timeZoneId": "Europe/London", "recurrence": {"freq": "WEEKLY", "byDay": ["TU"]}},
+            "alertInfo": {"spokenInfo": {"content": [{"locale": "en-GB", "text": "x"}]}},
+            "pushNotification": {"status": "ENABLED"}}
+    assert any("deprecated" in p for p in schema_problems(body))
