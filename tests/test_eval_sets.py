@@ -21,8 +21,8 @@ def results():
 def test_the_split_is_by_hash_stable_and_about_a_third_held_back():
     cases = eval_sets.safety_cases() + eval_sets.ordinary_cases()
     assert len({c["id"] for c in cases}) == len(cases)
-    held = [c for c in cases if c["part"] == "held"]
-    assert 0.2 < len(held) / len(cases) < 0.4
+    by_hash = [c for c in cases if eval_sets.part_of(c["id"]) == "held"]
+    assert 0.2 < len(by_hash) / len(cases) < 0.4     # (phrasings found later are tuning only)
     assert all(eval_sets.part_of(c["id"]) == c["part"] for c in cases if c["part"] == "held")
     emergencies = [c for c in cases if c["kind"] in ("emergency", "crisis")]
     assert len(emergencies) >= 150

@@ -65,6 +65,7 @@ class Triage:
             self._fail("vocab", "must be an object")
         self._vocab = vocab
         self._compiled = {}         # expanded pattern -> regex: shared pieces compile once
+        self._calm = None           # <history>|<chronic>, compiled on first use
         self.idioms = []
         for index, entry in enumerate(data.get("idioms", [])):
             where = "idioms[%d]" % index
@@ -145,6 +146,15 @@ class Triage:
             if any(rule.fires(said) for rule in tier.rules):
                 return tier
         return None
+
+    def past_or_ongoing(self, text):
+        """True when the words place what they describe in the past ("when I was a
+        kid", "years ago") or as a long-standing pattern ("sometimes", "when I'm
+        tired"): the markers the rules use to keep history out of the emergency tier."""
+        if self._calm is None:
+            names = [n for n in ("history", "chronic") if n in self._vocab]
+            self._calm = self._compile("|".join("<%s>" % n for n in names), "vocab") if names else False
+        return bool(self._calm) and bool(self._calm.search(self.plain(text)))
 
     def check(self, *texts):
         """The topic of the most urgent tier any of the texts triggers, or None."""

@@ -119,14 +119,16 @@ class Understanding:
     def in_domain(self, text):
         return bool(set(tokens(text)) & self.domain)
 
-    def _read(self, text, lexical=None):
+    def _read(self, text, lexical=None, calm=False):
         """A Reading of the words. `lexical(text)` may name the topic a
         lexical search (msguide.search) ranks first; agreement between the
         two raises confidence, and a lexical hit the classifier also ranks
         near the top is worth a confirming question."""
         ranked = self.probabilities(text)
         for label, probability in ranked:
-            if label in URGENT and probability >= self.urgent_at:
+            # `calm`: the words mark a past or long-standing event ("a seizure when I
+            # was a kid"); the triage rules judged them, so the net does not overrule.
+            if label in URGENT and probability >= self.urgent_at and not (calm and label == "emergency"):
                 return Reading("answer", label, probability, ranked)
         ranked = [(c, p) for c, p in ranked if c not in URGENT]
         best, confidence = ranked[0]

@@ -156,9 +156,11 @@ class AnswerFreeFormQuestion(AbstractRequestHandler):
         _value, words = resolved_slot(handler_input, "query")
         if not words:
             return say_prompt(handler_input, "unknown")
-        words = default_triage().plain(words) or words
+        triage = default_triage()
+        words = triage.plain(words) or words
         search = default_search()
-        reading = default_understanding().read(words, lexical=search.best_id)
+        reading = default_understanding().read(words, lexical=search.best_id,
+                                               calm=triage.past_or_ongoing(words))
         if reading.outcome in ("answer", "confirm"):
             topic = content().get(reading.topic_id)
             thing = None
