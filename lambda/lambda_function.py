@@ -13,8 +13,10 @@ from ask_sdk_model import RequestEnvelope
 from msguide.envelope import refusal_for
 from msguide.logs import logger
 from msguide.skill import build_skill
+from msguide.snapstart import prepare
 
 SKILL = build_skill()
+prepare(SKILL)          # only under Lambda SnapStart: warm what the snapshot keeps
 
 
 def handler(event, context=None):

@@ -36,7 +36,8 @@ def test_template_resources_are_what_the_skill_needs_and_no_more():
     resources = template["Resources"]
     kinds = sorted(r["Type"] for r in resources.values())
     assert kinds == sorted(["AWS::DynamoDB::Table", "AWS::Logs::LogGroup", "AWS::IAM::Role",
-                            "AWS::Lambda::Function", "AWS::Lambda::Permission"])
+                            "AWS::Lambda::Function", "AWS::Lambda::Permission",
+                            "AWS::Lambda::Version", "AWS::Lambda::Alias"])
     function = resources["SkillFunction"]["Properties"]
     assert function["Architectures"] == ["arm64"]
     assert function["Timeout"] <= 8
@@ -47,7 +48,23 @@ def test_template_resources_are_what_the_skill_needs_and_no_more():
     assert table["BillingMode"] == "PAY_PER_REQUEST"
     assert table["TimeToLiveSpecification"]["Enabled"] is True
     assert resources["SkillLogGroup"]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
-    assert "SkillEndpoint" in template["Outputs"]
+    assert template["Outputs"]["SkillEndpoint"]["Value"] == {"Ref": "SkillAlias"}
+
+
+def test_snapstart_on_a_published_version_behind_the_alias_the_skill_calls():
+    template = load_template()
+    resources = template["Resources"]
+    assert resources["SkillFunction"]["Properties"]["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    runtime = template["Parameters"]["LambdaRuntime"]["Default"]
+    assert runtime >= "python3.12" and len(runtime) >= len("python3.12")
+    resources_json = json.load(open(os.path.join(ROOT, "ask-resources.json")))
+    assert resources_json["profiles"]["default"]["skillInfrastructure"]["userConfig"]["runtime"] == runtime
+    version = resources["SkillVersion"]["Properties"]
+    assert version["FunctionName"] == {"Ref": "SkillFunction"}
+    assert "CodeVersion" in json.dumps(version["Description"])       # a new version per code change
+    alias = resources["SkillAlias"]["Properties"]
+    assert alias["FunctionVersion"] == {"Fn::GetAtt": ["SkillVersion", "Version"]}
+    assert resources["AlexaSkillsKitTrigger"]["Properties"]["FunctionName"] == {"Ref": "SkillAlias"}
 
 
 def test_role_is_least_privilege():
@@ -58,3 +75,27 @@ def test_role_is_least_privilege():
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
             assert all("*" not in action for action in actions), actions
             assert statement["Resource"] != "*"
+
+
+def test_a_snapstart_init_warms_the_slow_parts_and_a_plain_start_does_not(tmp_path):
+    code = ("import sys, lambda_function\n"
+            "from msguide import snapstart\n"
+            "print(snapstart.is_snapshot_init(), 'boto3' in sys.modules, "
+            "lambda_function.SKILL.persistence_adapter._inner is not None)\n")
+    base = dict(os.environ, MSGUIDE_PERSISTENCE="dynamodb", MSGUIDE_TABLE="memory",
+                AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x")
+    plain = subprocess.run([sys.executable, "-c", code], env=base, capture_output=True, text=True, timeout=120)
+    snap = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env=dict(base, AWS_LAMBDA_INITIALIZATION_TYPE="snap-start"))
+    assert plain.stdout.split() == ["False", "False", "False"], plain.stderr
+    assert snap.stdout.split() == ["True", "True", "True"], snap.stderr
+
+
+def test_restore_reseeds_random():
+    import random
+    from msguide.snapstart import renew
+    random.seed(1)
+    first = random.random()
+    random.seed(1)
+    renew()
+    assert random.random() != first

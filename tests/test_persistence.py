@@ -142,10 +142,19 @@ def test_skill_disabled_deletes_the_users_data(skill_with_file):
 def test_stop_keeps_the_last_topic_too(skill_with_file):
     send, adapter = skill_with_file
     user = Session()
+    user.absorb(send(user.launch()))
     user.absorb(send(user.intent("HeatIntent", heat=("sauna", "sauna"))))
-    assert adapter.get_attributes(envelope_for(user.user_id)) == {}     # nothing written per answer
+    assert "last_topic" not in adapter.get_attributes(envelope_for(user.user_id))   # not per answer
     user.absorb(send(user.intent("AMAZON.StopIntent")))
     assert adapter.get_attributes(envelope_for(user.user_id))["last_topic"] == "heat-other"
+
+
+def test_a_one_shot_session_leaves_memory_alone(skill_with_file):
+    send, adapter = skill_with_file
+    user = Session()
+    user.absorb(send(user.intent("HeatIntent", heat=("sauna", "sauna"))))
+    user.absorb(send(user.intent("AMAZON.StopIntent")))
+    assert adapter.get_attributes(envelope_for(user.user_id)) == {}
 
 
 def test_garbage_in_the_store_is_ignored_not_trusted(skill_with_file):

@@ -4,7 +4,7 @@
     python tools/package_lambda.py [--out build/lambda.zip] [--platform manylinux2014_aarch64]
 
 Contents: lambda_function.py, the msguide package (code, content, wording)
-and lambda/requirements.txt installed for the Lambda runtime (Python 3.11,
+and lambda/requirements.txt installed for the Lambda runtime (Python 3.12,
 ARM by default), compiled to bytecode so a cold start does not recompile
 (Lambda's file system is read-only). Nothing else: no Flask, no web door, no
 test or build tools. The zip must stay under MAX_ZIP_BYTES.
@@ -13,7 +13,6 @@ test or build tools. The zip must stay under MAX_ZIP_BYTES.
 import argparse
 import json
 import os
-import py_compile
 import shutil
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import zipfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAMBDA_DIR = os.path.join(ROOT, "lambda")
 MAX_ZIP_BYTES = 5 * 1024 * 1024
-RUNTIME_PYTHON = "3.11"
+RUNTIME_PYTHON = "3.12"
 SKIP_DIRS = {"__pycache__", "tests", "test"}
 SKIP_SUFFIXES = (".pyc", ".pyo")
 # boto3 and its dependencies come with Lambda's Python runtime (the DynamoDB
@@ -87,10 +86,24 @@ print(json.dumps(sorted(m.__file__ for m in list(sys.modules.values())
 """
 
 
-def hot_modules(target):
+def runtime_python():
+    """An interpreter of the Lambda runtime's version (bytecode is per version):
+    this one if it matches, else python3.12 on the PATH, else None."""
+    if "%d.%d" % sys.version_info[:2] == RUNTIME_PYTHON:
+        return sys.executable
+    import glob
+    candidates = [shutil.which("python" + RUNTIME_PYTHON)] + sorted(glob.glob(os.path.expanduser(
+        "~/.pyenv/versions/%s.*/bin/python%s" % (RUNTIME_PYTHON, RUNTIME_PYTHON))))
+    for python in filter(None, candidates):       # a pyenv shim may exist and still not run
+        if subprocess.run([python, "-c", "pass"], capture_output=True).returncode == 0:
+            return python
+    return None
+
+
+def hot_modules(target, python):
     """Source files a cold start and a typical request mix actually load."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    out = subprocess.run([sys.executable, "-S", "-c", WARM_UP], env=env,
+    out = subprocess.run([python, "-S", "-c", WARM_UP], env=env,
                          cwd=target, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -98,15 +111,18 @@ def hot_modules(target):
 def compile_bytecode(target):
     """Ship bytecode for the modules requests load (the cold-start path), not
     for all ~900 modules: that would push the zip past 5 MB for files that a
-    skill request never imports. Bytecode is per Python version, so only a
-    3.11 build ships it."""
-    if "%d.%d" % sys.version_info[:2] != RUNTIME_PYTHON:
-        print("note: building with Python %d.%d, so no bytecode is shipped for %s"
-              % (sys.version_info[0], sys.version_info[1], RUNTIME_PYTHON))
+    skill request never imports. Bytecode is per Python version, so it is made
+    by an interpreter of the runtime's version; without one, none is shipped
+    (with SnapStart that costs little: the compile happens once per version, in
+    the snapshotted init)."""
+    python = runtime_python()
+    if python is None:
+        print("note: no Python %s here, so no bytecode is shipped" % RUNTIME_PYTHON)
         return 0
-    files = [f for f in hot_modules(target) if f.endswith(".py")]
-    for path in files:
-        py_compile.compile(path, doraise=True)
+    files = [f for f in hot_modules(target, python) if f.endswith(".py")]
+    subprocess.run([python, "-S", "-c", "import py_compile, sys\n"
+                    "for path in sys.argv[1:]:\n    py_compile.compile(path, doraise=True)"] + files,
+                   check=True)
     return len(files)
 
 

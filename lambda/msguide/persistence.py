@@ -151,17 +151,39 @@ def hashed_user_keygen(request_envelope):
 
 
 class ExpiringDynamoDbAdapter(AbstractPersistenceAdapter):
-    """The SDK's DynamoDbAdapter, with a `ttl` attribute added on save."""
+    """The SDK's DynamoDbAdapter, with a `ttl` attribute added on save.
+
+    boto3 and the DynamoDB client cost about 400 ms to import and build, so
+    they are made on the first request that reads or writes memory (once per
+    process, under a lock), not when the skill is built: a one-shot question
+    never pays for them. `warm()` does it now (Lambda SnapStart's init phase).
+    """
 
     def __init__(self, table_name, dynamodb_resource=None):
-        from ask_sdk_dynamodb.adapter import DynamoDbAdapter
-        kwargs = {"table_name": table_name, "partition_keygen": hashed_user_keygen,
-                  "create_table": False}
-        if dynamodb_resource is not None:
-            kwargs["dynamodb_resource"] = dynamodb_resource
-        self.inner = DynamoDbAdapter(**kwargs)
         self.table_name = table_name
-        self._resource = self.inner.dynamodb
+        self._given_resource = dynamodb_resource
+        self._inner = None
+        self._lock = threading.Lock()
+
+    @property
+    def inner(self):
+        if self._inner is None:
+            with self._lock:
+                if self._inner is None:
+                    from ask_sdk_dynamodb.adapter import DynamoDbAdapter
+                    kwargs = {"table_name": self.table_name, "partition_keygen": hashed_user_keygen,
+                              "create_table": False}
+                    if self._given_resource is not None:
+                        kwargs["dynamodb_resource"] = self._given_resource
+                    self._inner = DynamoDbAdapter(**kwargs)
+        return self._inner
+
+    def warm(self):
+        return self.inner
+
+    @property
+    def _resource(self):
+        return self.inner.dynamodb
 
     def get_attributes(self, request_envelope):
         return self.inner.get_attributes(request_envelope)

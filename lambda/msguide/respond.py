@@ -32,6 +32,10 @@ def set_state(handler_input, attributes):
         handler_input.attributes_manager.session_attributes = attributes
 
 
+def is_launch(handler_input):
+    return getattr(handler_input.request_envelope.request, "object_type", None) == "LaunchRequest"
+
+
 def request_locale(handler_input):
     try:
         return get_locale(handler_input) or ""
@@ -43,9 +47,14 @@ def remember_last_topic(handler_input):
     """At the end of a session, keep its last topic for "last time we talked about".
 
     Written once per session, not per answer: the session state already
-    carries it while the conversation lasts.
+    carries it while the conversation lasts. Only for sessions the user opened
+    (a LaunchRequest): a one-shot question ("ask m. s. massage guide is a hot
+    tub safe") neither reads nor writes memory, so it never waits for it.
     """
-    last = current_state(handler_input).last or {}
+    state = current_state(handler_input)
+    if not state.opened:
+        return
+    last = state.last or {}
     topic = content().get(last.get("topic", "")) if "topic" in last else None
     if topic is not None and topic.group != "scope":
         memory(handler_input).set("last_topic", topic.id)
@@ -60,6 +69,8 @@ def reply(handler_input, say):
         remembered.set("disclaimer_heard", True)
     spoken = render(say, content(), request_locale(handler_input), first_launch)
     state = current_state(handler_input)
+    if say.prompt in ("launch", "welcome_back") and is_launch(handler_input):
+        state.opened = True
     if say.topic is not None:
         if not say.going_back:
             state.moving_to(say.topic.id)

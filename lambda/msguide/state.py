@@ -12,7 +12,8 @@ Stored shape (all optional):
               or {"kind": "reminder_time" | "reminder_confirm", "plan": {...}},
      "back":  [{"topic": "<id>", "thing": "<words>"}, ...],
               # earlier topics, most recent last, for "go back"
-     "asked": true}   # the reminders permission was asked for in this session
+     "asked": true,   # the reminders permission was asked for in this session
+     "opened": true}  # the session began with a LaunchRequest (not a one-shot question)
 A "last" prompt may also carry "topic" (the offer of welcome_back or confirm) or
 "text" (a notice such as a reminder confirmation, re-said by "repeat").
 """
@@ -29,13 +30,14 @@ MAX_BACK = 5
 
 
 class State:
-    __slots__ = ("last", "offer", "back", "asked")
+    __slots__ = ("last", "offer", "back", "asked", "opened")
 
-    def __init__(self, last=None, offer=None, back=None, asked=False):
+    def __init__(self, last=None, offer=None, back=None, asked=False, opened=False):
         self.last = last
         self.offer = offer
         self.back = back or []
         self.asked = asked
+        self.opened = opened
 
     def to_attributes(self):
         attrs = {}
@@ -47,6 +49,8 @@ class State:
             attrs["back"] = self.back[-MAX_BACK:]
         if self.asked:
             attrs["asked"] = True
+        if self.opened:
+            attrs["opened"] = True
         return attrs
 
     def moving_to(self, topic_id):
@@ -130,4 +134,4 @@ def read_state(attributes, content):
             back.append(place)
     return State(_read_last(attributes.get("last"), content),
                  _read_offer(attributes.get("offer"), content), back,
-                 attributes.get("asked") is True)
+                 attributes.get("asked") is True, attributes.get("opened") is True)

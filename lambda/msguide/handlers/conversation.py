@@ -143,7 +143,8 @@ class StartOver(AbstractRequestHandler):
                            "AMAZON.NavigateHomeIntent")
 
     def handle(self, handler_input):
-        set_state(handler_input, {})
+        opened = current_state(handler_input).opened
+        set_state(handler_input, {"opened": True} if opened else {})
         return say_prompt(handler_input, "launch")
 
 
