@@ -12,6 +12,8 @@ Measures, for the skill ("target") and bench/baseline ("baseline"):
   memory peak resident set size of the cold+warm process (median)
   http   requests per second of the endpoint under waitress at concurrency
          16, both served by flask-ask-sdk's SkillAdapter (median of rounds)
+With --dynamodb it measures the Lambda path instead (bench/cold_dynamodb.py:
+DynamoDB memory against moto in server mode, two baselines).
 It prints ratios target/baseline against the targets and how long it took
 (about 2 minutes with the defaults); it writes the JSON only when asked
 (--json FILE; the README's numbers come from bench/results.json).
@@ -155,7 +157,13 @@ def main():
     parser.add_argument("--http-requests", type=int, default=1500)
     parser.add_argument("--http-rounds", type=int, default=3)
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
+    parser.add_argument("--dynamodb", action="store_true",
+                        help="measure the Lambda path instead: DynamoDB memory against moto's server, "
+                             "LaunchRequest and one-shot question, two baselines (bench/cold_dynamodb.py)")
     args = parser.parse_args()
+    if args.dynamodb:
+        import cold_dynamodb
+        return cold_dynamodb.main(["--runs", str(args.cold_runs)] + (["--json", args.json] if args.json else []))
     if args.worker:
         return worker(args.worker, args.warm)
 
