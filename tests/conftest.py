@@ -26,6 +26,22 @@ def handler():
 
 
 @pytest.fixture
+def dynamodb(monkeypatch):
+    """A boto3 DynamoDB resource under moto (in process) with the stack's table, "memory"."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    from moto import mock_aws
+    with mock_aws():
+        import boto3
+        resource = boto3.resource("dynamodb", region_name="us-east-1")
+        resource.create_table(TableName="memory", BillingMode="PAY_PER_REQUEST",
+                              KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                              AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+        yield resource
+
+
+@pytest.fixture
 def fake_api():
     from msguide_sim.fake_alexa_api import FakeAlexaApi
     api = FakeAlexaApi()

@@ -62,26 +62,16 @@ def test_two_threads_writing_for_the_same_user_never_corrupt_the_store(tmp_path)
     assert final["last_topic"] in ("pain", "stress") and final["n"] == 149
 
 
-def test_dynamodb_adapter_against_moto(monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    from moto import mock_aws
-    with mock_aws():
-        import boto3
-        resource = boto3.resource("dynamodb", region_name="us-east-1")
-        resource.create_table(TableName="memory", BillingMode="PAY_PER_REQUEST",
-                              KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                              AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
-        adapter = persistence.ExpiringDynamoDbAdapter("memory", dynamodb_resource=resource)
-        request = envelope_for("amzn1.ask.account.CAROL")
-        assert adapter.get_attributes(request) == {}
-        adapter.save_attributes(request, {"last_topic": "pain"})
-        assert adapter.get_attributes(request) == {"last_topic": "pain"}
-        item = resource.Table("memory").get_item(Key={"id": persistence.user_key(request)})["Item"]
-        assert int(item["ttl"]) > 0 and "CAROL" not in json.dumps(item, default=str)
-        adapter.delete_attributes(request)
-        assert adapter.get_attributes(request) == {}
+def test_dynamodb_adapter_against_moto(dynamodb):
+    adapter = persistence.ExpiringDynamoDbAdapter("memory", dynamodb_resource=dynamodb)
+    request = envelope_for("amzn1.ask.account.CAROL")
+    assert adapter.get_attributes(request) == {}
+    adapter.save_attributes(request, {"last_topic": "pain"})
+    assert adapter.get_attributes(request) == {"last_topic": "pain"}
+    item = dynamodb.Table("memory").get_item(Key={"id": persistence.user_key(request)})["Item"]
+    assert int(item["ttl"]) > 0 and "CAROL" not in json.dumps(item, default=str)
+    adapter.delete_attributes(request)
+    assert adapter.get_attributes(request) == {}
 
 
 def test_configuration_chooses_the_adapter(tmp_path):

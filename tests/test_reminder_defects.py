@@ -51,25 +51,11 @@ def consent_flow(send, fake_api, echo_token=True, **slots):
 
 # ------------------------------------------------------------------ 1. DynamoDB's Decimal
 
-@pytest.fixture
-def dynamodb(monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    from moto import mock_aws
-    with mock_aws():
-        import boto3
-        resource = boto3.resource("dynamodb", region_name="us-east-1")
-        resource.create_table(TableName="memory", BillingMode="PAY_PER_REQUEST",
-                              KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                              AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
-        yield persistence.ExpiringDynamoDbAdapter("memory", dynamodb_resource=resource)
-
-
 def test_dynamodb_keeps_the_pending_reminder_through_consent(dynamodb, fake_api):
     # The old AskFor token carried nothing, so this is memory alone: the stored
     # plan comes back from DynamoDB with Decimal numbers.
-    done, _ = consent_flow(skill_sender(dynamodb), fake_api, echo_token=False,
+    adapter = persistence.ExpiringDynamoDbAdapter("memory", dynamodb_resource=dynamodb)
+    done, _ = consent_flow(skill_sender(adapter), fake_api, echo_token=False,
                            weekly_on=("tuesday", "tuesday"), time="10:00", **BOOK)
     assert "every Tuesday at 10 AM to book a massage" in speech_text(done)
     assert len(fake_api.reminders) == 1

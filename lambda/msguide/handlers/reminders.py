@@ -194,12 +194,13 @@ def _schedule(handler_input, plan):
     return time_zone, now_utc, now_local, model.first_occurrence(plan, now_local)
 
 
-def _said_when(handler_input, plan):
-    """(words for when it fires, None) or (None, the spoken refusal)."""
+def _scheduled(handler_input, plan):
+    """(_schedule's answer, None), or (None, the spoken refusal): a time already
+    past, the Settings API failing, an unknown time zone. Nothing was sent yet."""
     from ask_sdk_model.services import ServiceException
     words = _words(handler_input)
     try:
-        _zone, _utc, now_local, first = _schedule(handler_input, plan)
+        return _schedule(handler_input, plan), None
     except model.PlanError:
         return None, say_notice(handler_input, words["reminder_past"])
     except ServiceException as exc:
@@ -207,7 +208,6 @@ def _said_when(handler_input, plan):
     except Exception as exc:
         logger().warning("reminder time not worked out: %s", type(exc).__name__)
         return None, say_notice(handler_input, words["reminder_unavailable"])
-    return model.describe(plan, first, now_local), None
 
 
 def confirm_reminder(handler_input, plan):
@@ -216,11 +216,12 @@ def confirm_reminder(handler_input, plan):
     if plan.vague:
         return say_notice(handler_input, words["reminder_which_day"].format(
             say=model.reminder_of(plan.task)["say"], task=_first_person(plan.task)))
-    when, refusal = _said_when(handler_input, plan)
+    schedule, refusal = _scheduled(handler_input, plan)
     if refusal is not None:
         return refusal
+    _zone, _utc, now_local, first = schedule
     response = say_notice(handler_input, words["reminder_confirm"].format(
-        when=when, say=model.reminder_of(plan.task)["say"]))
+        when=model.describe(plan, first, now_local), say=model.reminder_of(plan.task)["say"]))
     _offer(handler_input, {"kind": "reminder_confirm", "plan": plan.to_dict()})
     return response
 
@@ -250,17 +251,11 @@ def set_reminder(handler_input, plan):
     if permission_status(handler_input) == "DENIED":
         return need_permission(handler_input, plan)
     factory = handler_input.service_client_factory
-    try:
-        time_zone, now_utc, now_local, first = _schedule(handler_input, plan)
-        request = model.reminder_request(plan, first, time_zone, get_locale(handler_input) or "en-US",
-                                         now_utc)
-    except model.PlanError:
-        return say_notice(handler_input, words["reminder_past"])
-    except ServiceException as exc:
-        return _api_error(handler_input, exc, plan, stage="before")
-    except Exception as exc:                # time zone unknown, API unreachable: nothing was sent
-        logger().warning("reminder not set: %s", type(exc).__name__)
-        return say_notice(handler_input, words["reminder_unavailable"])
+    schedule, refusal = _scheduled(handler_input, plan)
+    if refusal is not None:
+        return refusal
+    time_zone, now_utc, now_local, first = schedule
+    request = model.reminder_request(plan, first, time_zone, get_locale(handler_input) or "en-US", now_utc)
     confirmation = words["reminder_set"].format(when=model.describe(plan, first, now_local),
                                                say=model.reminder_of(plan.task)["say"])
     text = model.reminder_of(plan.task)["text"]
