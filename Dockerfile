@@ -4,7 +4,7 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY requirements/web.lock requirements/web.lock
 RUN pip install --no-cache-dir --require-hashes -r requirements/web.lock
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md PRIVACY.md TERMS.md ./
 COPY requirements/ requirements/
 COPY lambda/ lambda/
 COPY msguide_web/ msguide_web/

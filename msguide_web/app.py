@@ -3,6 +3,7 @@
 Routes
     POST /        the skill endpoint (Alexa request envelope in, response out)
     GET  /health  {"status": "ok"} for load balancers
+    GET  /privacy, /terms  PRIVACY.md and TERMS.md as pages, for self-hosters
 
 Every refusal is a small JSON body {"error": "...", "status": N}:
     400 body not JSON / not an object / not UTF-8 / nested too deeply, missing or bad signature
@@ -15,6 +16,7 @@ Errors inside the skill are spoken apologies from the skill itself (200).
 
 import json
 import logging
+import os
 import time
 import uuid
 
@@ -63,6 +65,55 @@ class _Recorded(AbstractVerifier):
 def error(status, message):
     body = json.dumps({"error": message, "status": status})
     return Response(body, status=status, mimetype="application/json")
+
+
+PAGES_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # the project root
+
+
+def _page(name):
+    """PRIVACY.md / TERMS.md as a plain, readable HTML page (headings, lists, paragraphs)."""
+    import html
+    import re
+    path = os.path.join(PAGES_DIR, name.upper() + ".md")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError:
+        return "<!doctype html><title>%s</title><p>Not available.</p>" % name
+    parts, items, para = [], [], []
+
+    def flush():
+        if para:
+            parts.append("<p>%s</p>" % " ".join(para))
+            para.clear()
+        if items:
+            parts.append("<ul>%s</ul>" % "".join("<li>%s</li>" % i for i in items))
+            items.clear()
+    for line in text.splitlines():
+        line = html.escape(line.rstrip())
+        heading = re.match(r"^(#+) (.*)$", line)
+        if heading:
+            flush()
+            level = min(len(heading.group(1)), 3)
+            parts.append("<h%d>%s</h%d>" % (level, heading.group(2), level))
+        elif line.startswith("- "):
+            if para:
+                flush()
+            items.append(line[2:])
+        elif line.startswith("  ") and items:
+            items[-1] += " " + line.strip()
+        elif not line.strip():
+            flush()
+        else:
+            if items:
+                flush()
+            para.append(line.strip())
+    flush()
+    title = re.sub(r"<[^>]+>", "", parts[0]) if parts else name
+    return ("<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>%s</title>"
+            "<meta name=\"viewport\" content=\"width=device-width\">"
+            "<body style=\"max-width:42em;margin:2em auto;font:1.2em/1.5 sans-serif\">%s</body></html>"
+            % (title, "".join(parts)))
 
 
 def _summary(envelope):
@@ -145,6 +196,16 @@ def create_app(skill=None, skill_id=None, verify=True, trust_store=None,
     @app.route("/health", methods=["GET"])
     def health():
         return Response('{"status": "ok"}', mimetype="application/json")
+
+    pages = {name: _page(name) for name in ("privacy", "terms")}
+
+    @app.route("/privacy", methods=["GET"])
+    def privacy():
+        return Response(pages["privacy"], mimetype="text/html")
+
+    @app.route("/terms", methods=["GET"])
+    def terms():
+        return Response(pages["terms"], mimetype="text/html")
 
     @app.route("/", methods=["POST"])
     def skill_endpoint():

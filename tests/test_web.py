@@ -279,3 +279,27 @@ def test_flask_ask_sdk_imports_here_and_the_stand_in_refuses_use():
     if hasattr(certvalidator, "__stand_in__"):
         with pytest.raises(RuntimeError, match="AlexaSignatureVerifier"):
             certvalidator.CertificateValidator(None)
+
+
+@pytest.mark.parametrize("page, words", [("privacy", ["hash", "Disabling the skill", "not medical advice"]),
+                                         ("terms", ["not medical advice", "emergency number"])])
+def test_privacy_and_terms_pages_are_served_for_self_hosters(live_server, skill, page, words):
+    server = live_server(create_app(skill=skill, any_skill=True))
+    with urllib.request.urlopen(server.url + page, timeout=5) as reply:
+        assert reply.status == 200 and reply.headers.get_content_type() == "text/html"
+        body = reply.read().decode()
+    assert body.startswith("<!doctype html>") and "<h1>" in body
+    for word in words:
+        assert word in body
+
+
+def test_testing_instructions_tell_the_truth_about_what_is_stored():
+    import os
+    from conftest import ROOT
+    manifest = json.load(open(os.path.join(ROOT, "skill-package", "skill.json")))["manifest"]
+    text = manifest["publishingInformation"]["testingInstructions"]
+    assert "stores no personal data" not in text
+    for topic in ("Memory", "Reminders", "Emergencies", "Disabling the skill erases"):
+        assert topic in text
+    privacy = open(os.path.join(ROOT, "PRIVACY.md")).read()
+    assert "SHA-256" in privacy and "Disabling the skill" in privacy
