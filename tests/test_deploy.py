@@ -55,3 +55,19 @@ def test_example_phrases_exist_in_the_model():
             match = model.map(asked.group(2))
             assert match.method == "exact", phrase
             assert match.intent not in ("SearchIntent", "AMAZON.FallbackIntent"), phrase
+
+
+def test_the_icons_are_the_projects_own_sizes_and_contrast():
+    import struct
+    from msguide_tools import make_icons
+    assert make_icons.main(["--check"]) == 0, "run python tools/make_icons.py"
+    for size in (108, 512):
+        data = open(os.path.join(ROOT, "skill-package", "assets", "icon-%d.png" % size), "rb").read()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">II", data[16:24]) == (size, size)
+
+    def luminance(rgb):
+        lin = [(c / 255) / 12.92 if c <= 10 else (((c / 255) + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    contrast = (luminance(make_icons.WHITE) + 0.05) / (luminance(make_icons.NAVY) + 0.05)
+    assert contrast >= 7, contrast
