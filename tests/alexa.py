@@ -58,8 +58,13 @@ def ends_session(response):
     return bool(response["response"].get("shouldEndSession"))
 
 
+def turn(send, session, envelope):
+    """One turn: send (the handler, or any envelope -> response function), carry the state."""
+    return session.absorb(send(envelope))
+
+
 def confirmed(send, session, envelope):
     """Send a SetReminderIntent, check the one confirmation turn, and say yes to it."""
-    asked = session.absorb(send(envelope))
+    asked = turn(send, session, envelope)
     assert speech_text(asked).endswith("Shall I set it?"), speech_text(asked)
-    return session.absorb(send(session.intent("AMAZON.YesIntent")))
+    return turn(send, session, session.intent("AMAZON.YesIntent"))

@@ -5,12 +5,9 @@ import re
 import pytest
 
 from alexa import Session, ends_session, reprompt_text, speech_text
+from alexa import turn as ask
 
 SAFE_CLAIM = re.compile(r"\b(is|are|it's|it is) (perfectly |completely |totally )?safe\b", re.I)
-
-
-def ask(handler, session, envelope):
-    return session.absorb(handler(envelope, None))
 
 
 def test_launch_greets_says_what_it_answers_and_disclaims(handler, session):

@@ -11,7 +11,7 @@ import zoneinfo
 
 import pytest
 
-from alexa import Session, confirmed, ends_session, speech_text
+from alexa import Session, confirmed, ends_session, speech_text, turn
 from msguide import persistence
 from msguide.skill import build_skill
 
@@ -21,10 +21,6 @@ BOOK = {"task": ("book a massage", "book a massage")}
 
 def directives(response):
     return response["response"].get("directives") or []
-
-
-def turn(send, session, envelope):
-    return session.absorb(send(envelope))
 
 
 def skill_sender(adapter):

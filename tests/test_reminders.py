@@ -6,6 +6,7 @@ import zoneinfo
 import pytest
 
 from alexa import Session, confirmed, ends_session, speech_text
+from alexa import turn as ask
 
 WEEKLY_MASSAGE = {"task": ("go to my massage", "go to my massage"),
                   "recurrence": ("every week", "weekly"), "weekday": ("tuesday", "tuesday"),
@@ -14,10 +15,6 @@ WEEKLY_MASSAGE = {"task": ("go to my massage", "go to my massage"),
 
 def directives(response):
     return response["response"].get("directives") or []
-
-
-def ask(handler, session, envelope):
-    return session.absorb(handler(envelope, None))
 
 
 def test_weekly_reminder_through_voice_consent_to_a_created_reminder(handler, fake_api):

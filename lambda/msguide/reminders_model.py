@@ -135,8 +135,8 @@ def plan_from_slots(task, date=None, time=None, recurrence=None, weekday=None,
     of "on tuesday" (weekly when said in the plural: "on tuesdays")."""
     repeat = recurrence if recurrence in REPEATS else None
     day = parse_weekday(weekly_on)
-    if day is not None:
-        repeat = repeat if repeat in ("weekly",) else "weekly"
+    if day is not None:                    # "every Tuesday" is weekly, whatever else was heard
+        repeat = "weekly"
     else:
         day = parse_weekday(weekday)
         plural = isinstance(weekday_spoken, str) and weekday_spoken.lower().strip().endswith("s")
