@@ -48,6 +48,7 @@ class SimulatedUser:
         self.reminders_permission = reminders_permission     # None, "GRANTED" or "DENIED"
         self.user_id = "amzn1.ask.account.SIM" + uuid.uuid4().hex.upper()
         self.device_id = "amzn1.ask.device.SIM" + uuid.uuid4().hex.upper()
+        self.person_id = None        # set when Alexa recognises the speaker's voice
         self.new_session()
 
     def new_session(self):
@@ -77,6 +78,8 @@ class SimulatedUser:
                                        "apiEndpoint": self.api_endpoint,
                                        "apiAccessToken": self.api_token}},
                 "request": request}
+        if self.person_id:
+            body["context"]["System"]["person"] = {"personId": self.person_id}
         self.new = False
         return body
 
@@ -117,6 +120,7 @@ class SimulatedUser:
         body = self.envelope(self.request("AlexaSkillEvent.SkillDisabled",
                                           body={"userInformationPersistenceStatus": "NOT_PERSISTED"}))
         del body["session"]
+        body["context"]["System"].pop("person", None)      # an account event, no speaker
         return body
 
     def absorb(self, response):

@@ -18,7 +18,7 @@ LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"]
 REQUIRED_BUILTINS = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent",
                      "AMAZON.FallbackIntent", "AMAZON.NavigateHomeIntent"}
 HANDLED_ELSEWHERE = {"ResearchIntent", "SearchIntent", "SetReminderIntent", "ListRemindersIntent",
-                     "CancelReminderIntent"}
+                     "CancelReminderIntent", "ForgetMeIntent"}
 FORBIDDEN_INVOCATION_WORDS = {"alexa", "amazon", "echo", "computer", "skill", "app",
                               "launch", "ask", "tell", "open", "load", "begin", "enable"}
 

@@ -26,7 +26,8 @@ _REQUIRED = {"id": str, "group": str, "title": str, "label": str,
              "answer": str, "more": str, "sources": list}
 _OPTIONAL = {"intent": str, "related": str, "research": str, "slots": list, "keywords": list,
              "safety": str, "reminder": dict, "template": bool,
-             "emergency": bool, "pace": str, "outside_us": dict, "questions": list}
+             "emergency": bool, "pace": str, "outside_us": dict, "questions": list,
+             "sensitive": bool}
 _SLOT_FIELDS = ("type", "value", "synonyms", "say")
 # An answer must name its subject: "Yes." or "It may." answers whatever was asked.
 BARE_OPENING = re.compile(r"^\s*(yes|no|yeah|nope|it may|it might|it can|it does|often,? yes|quite a lot|sure|definitely|probably|maybe|not really|absolutely|of course)\b", re.I)
@@ -44,12 +45,13 @@ class Topic:
 
     __slots__ = ("id", "group", "title", "label", "intent", "answer", "more", "sources",
                  "related", "research", "slots", "keywords", "safety",
-                 "reminder", "template", "emergency", "pace", "outside_us", "questions")
+                 "reminder", "template", "emergency", "pace", "outside_us", "questions",
+                 "sensitive")
 
     def __init__(self, data):
         for name in self.__slots__:
             default = [] if name in ("slots", "keywords", "questions") else None
-            if name in ("template", "emergency"):
+            if name in ("template", "emergency", "sensitive"):
                 default = False
             setattr(self, name, data.get(name, default))
 
@@ -254,6 +256,9 @@ def parse(data, path="<content>"):
                 _fail(path, where, "unknown source tag %r" % (tag,))
         if not entry["sources"] and entry["group"] != "scope":
             _fail(path, where, "field 'sources' is empty: every fact needs a source")
+        if (entry.get("emergency") or entry["group"] == "scope") and not entry.get("sensitive"):
+            _fail(path, where, "emergency and scope topics must be marked 'sensitive': true "
+                  "(never kept in memory or said in a 'last time' greeting)")
         if entry.get("safety") and entry["safety"] not in reminders:
             _fail(path, where, "unknown safety reminder %r" % entry["safety"])
         _check_text(path, where, entry)

@@ -3,13 +3,16 @@
 Stored shape (persistent attributes, all optional):
     {"v": 1,
      "disclaimer_heard": true,           # full disclaimer said once
-     "last_topic": "<topic id>",         # for "last time we talked about..."
+     "last_topic": "<topic id>",         # for "last time we talked about..."; never
+                                         # a sensitive topic (pregnancy, relapse...)
      "pending_reminder": {...},          # held while the user is asked for consent
      "reminders": [{"token": "...", "task": "<task value>", "until": <epoch>}]}
                                          # ours; "until" (one-offs only): dropped after it
 
-Nothing else is kept: no utterances, no names, no device ids. Memory is read
-at most once per request and written only when something changed.
+Nothing else is kept: no utterances, no names, no device ids. The record is
+the speaker's (msguide.persistence.user_key: the recognised person, else the
+account). Memory is read at most once per request and written only when
+something changed.
 """
 
 import re
@@ -109,10 +112,17 @@ class Memory:
         self._input.attributes_manager.save_persistent_attributes()
         self.changed = False
 
-    def forget(self):
+    def forget(self, whole_account=False):
+        """Erase the speaker's record (or, for a disabled skill, the account's
+        and every recognised person's) from the store, now."""
         if self.available:
-            self._input.attributes_manager.delete_persistent_attributes()
+            adapter = self._input.attributes_manager._persistence_adapter
+            if whole_account and hasattr(adapter, "delete_account"):
+                adapter.delete_account(self._input.request_envelope)
+            else:
+                self._input.attributes_manager.delete_persistent_attributes()
         self._data, self.changed = {}, False
+        self._added, self._removed = [], set()
 
 
 def _merged(stored, added, removed):
@@ -146,9 +156,9 @@ def clean(raw):
     data = {}
     if raw.get("disclaimer_heard") is True:
         data["disclaimer_heard"] = True
-    topic = raw.get("last_topic")
-    if isinstance(topic, str) and default_content().get(topic) is not None:
-        data["last_topic"] = topic
+    topic = default_content().get(raw["last_topic"]) if isinstance(raw.get("last_topic"), str) else None
+    if topic is not None and not topic.sensitive:   # an older record may hold one: drop it
+        data["last_topic"] = topic.id
     pending = clean_pending(raw.get("pending_reminder"))
     if pending:
         data["pending_reminder"] = pending

@@ -9,8 +9,12 @@ Chosen by configuration (environment variables):
                                   (what infrastructure/ sets on Lambda)
     MSGUIDE_PERSISTENCE=none      remember nothing between sessions
 
-Records are keyed by the Alexa user id, hashed (SHA-256) before it is stored;
-the value is the small validated memory of msguide.memory, nothing else.
+Records are keyed by who is speaking, hashed (SHA-256) before it is stored:
+the Alexa account (user id) and, when Alexa recognises the speaker's voice,
+the person (context.System.person.personId), so two people sharing one
+speaker keep separate memories. A person's key starts with the account's
+hash, so disabling the skill erases every record of the account at once.
+The value is the small validated memory of msguide.memory, nothing else.
 """
 
 import json
@@ -22,21 +26,42 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
 DEFAULT_DB_NAME = "msguide-memory.sqlite3"     # in the system temp folder
-# Records expire after a year without use (DynamoDB's TTL attribute; SQLite
-# prunes on write), so an abandoned user's memory does not live forever.
-RETENTION_SECONDS = 365 * 24 * 3600
+# Records expire 30 days after they were last written (DynamoDB's TTL
+# attribute; SQLite prunes on write): the memory serves a conversation picked
+# up days later, not a history. PRIVACY.md states the same figure (a test checks).
+RETENTION_DAYS = 30
+RETENTION_SECONDS = RETENTION_DAYS * 24 * 3600
+
+
+def _hash(text):
+    import hashlib           # here, not at import: it loads OpenSSL (~2 ms of cold start)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _system(request_envelope):
+    return getattr(getattr(request_envelope, "context", None), "system", None)
+
+
+def account_key(request_envelope):
+    """The hash of the Alexa account (user id); every key of the account starts with it."""
+    user_id = getattr(getattr(_system(request_envelope), "user", None), "user_id", None)
+    if not isinstance(user_id, str) or not user_id:
+        raise PersistenceException("request has no user id")
+    return _hash(user_id)
+
+
+def person_id(request_envelope):
+    """The recognised speaker's id, or None when Alexa did not recognise a voice."""
+    person = getattr(getattr(_system(request_envelope), "person", None), "person_id", None)
+    return person if isinstance(person, str) and person else None
 
 
 def user_key(request_envelope):
-    """The storage key for a request's user: a hash of the Alexa user id."""
-    try:
-        user_id = request_envelope.context.system.user.user_id
-    except AttributeError:
-        user_id = None
-    if not user_id:
-        raise PersistenceException("request has no user id")
-    import hashlib           # here, not at import: it loads OpenSSL (~2 ms of cold start)
-    return hashlib.sha256(user_id.encode("utf-8")).hexdigest()
+    """The storage key for whoever is speaking: account hash, plus '.' and the
+    person's hash when Alexa recognised the speaker."""
+    account = account_key(request_envelope)
+    person = person_id(request_envelope)
+    return account if person is None else "%s.%s" % (account, _hash(person))
 
 
 class SQLiteAdapter(AbstractPersistenceAdapter):
@@ -144,6 +169,13 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
         self._with_connection(lambda connection: connection.execute(
             "DELETE FROM memory WHERE id = ?", (key,)))
 
+    def delete_account(self, request_envelope):
+        """Erase the account's record and every recognised person's (skill disabled)."""
+        account = account_key(request_envelope)
+        self._with_connection(lambda connection: connection.execute(
+            "DELETE FROM memory WHERE id = ? OR substr(id, 1, ?) = ?",
+            (account, len(account) + 1, account + ".")))
+
 
 def hashed_user_keygen(request_envelope):
     """Partition key generator for the SDK's DynamoDB adapter."""
@@ -201,6 +233,29 @@ class ExpiringDynamoDbAdapter(AbstractPersistenceAdapter):
 
     def delete_attributes(self, request_envelope):
         self.inner.delete_attributes(request_envelope)
+
+    def delete_account(self, request_envelope):
+        """Erase the account's record and every recognised person's (skill disabled).
+
+        Person records share the account hash as a prefix of their key; finding
+        them is a filtered scan, paid only when a user disables the skill.
+        """
+        from boto3.dynamodb.conditions import Attr
+        account = account_key(request_envelope)
+        table = self._resource.Table(self.table_name)
+        try:
+            table.delete_item(Key={"id": account})
+            kwargs = {"FilterExpression": Attr("id").begins_with(account + "."),
+                      "ProjectionExpression": "id"}
+            while True:
+                page = table.scan(**kwargs)
+                for item in page.get("Items", []):
+                    table.delete_item(Key={"id": item["id"]})
+                if "LastEvaluatedKey" not in page:
+                    break
+                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        except Exception as exc:
+            raise PersistenceException("could not erase the account: %s" % type(exc).__name__)
 
 
 def from_environment(environ=None):

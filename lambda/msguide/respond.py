@@ -50,14 +50,16 @@ def remember_last_topic(handler_input):
     carries it while the conversation lasts. Only for sessions the user opened
     (a LaunchRequest): a one-shot question ("ask m. s. massage guide is a hot
     tub safe") neither reads nor writes memory, so it never waits for it.
+    A sensitive topic (pregnancy, relapse...) is never kept: the next launch
+    may be heard by anyone in the room.
     """
     state = current_state(handler_input)
     if not state.opened:
         return
     last = state.last or {}
     topic = content().get(last.get("topic", "")) if "topic" in last else None
-    if topic is not None and topic.group != "scope":
-        memory(handler_input).set("last_topic", topic.id)
+    if topic is not None:            # an older topic is not "last time" any more
+        memory(handler_input).set("last_topic", None if topic.sensitive else topic.id)
 
 
 def reply(handler_input, say):

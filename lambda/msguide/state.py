@@ -8,7 +8,7 @@ Stored shape (all optional):
     {"last":  {"topic": "<id>", "part": "answer"|"more", "thing": "<words>"}
               or {"prompt": "<name>"},
      "offer": {"kind": "more"|"topic", "topic": "<id>"}, {"kind": "reminder", "task": "<task>"}
-              or {"kind": "anything_else"}
+              or {"kind": "anything_else"} or {"kind": "forget"} ("shall I erase it?")
               or {"kind": "reminder_time" | "reminder_confirm", "plan": {...}},
      "back":  [{"topic": "<id>", "thing": "<words>"}, ...],
               # earlier topics, most recent last, for "go back"
@@ -104,7 +104,7 @@ def _read_offer(raw, content):
     if not isinstance(raw, dict):
         return None
     kind = raw.get("kind")
-    if kind == "anything_else":
+    if kind in ("anything_else", "forget"):
         return {"kind": kind}
     if kind == "reminder":
         from .reminders_model import known_task

@@ -11,6 +11,7 @@ from .conversation import (CloseSkill, GiveHelp, GiveMore, GoBack, HandleFallbac
                            StartOver)
 from .lifecycle import (AcknowledgeEvent, ApologiseForError, EndSession,
                         ForgetDisabledUser, LogSkillError, SaveMemory)
+from .privacy import ForgetMe
 from .reminders import AnswerPermissionRequest, CancelReminder, ListReminders, SetReminder
 
 
@@ -26,6 +27,7 @@ def request_handlers():
         ListReminders(),
         CancelReminder(),
         AnswerPermissionRequest(),
+        ForgetMe(),
         GiveHelp(),
         HandleYes(),
         HandleNo(),

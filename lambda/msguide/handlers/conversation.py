@@ -67,6 +67,9 @@ class HandleYes(AbstractRequestHandler):
             from .reminders import set_reminder
             from ..reminders_model import plan_from_pending
             return set_reminder(handler_input, plan_from_pending(offer["plan"]))
+        if offer.get("kind") == "forget":
+            from .privacy import answer_forget
+            return answer_forget(handler_input, yes=True)
         if offer.get("kind") == "reminder":
             from .reminders import confirm_reminder
             from ..reminders_model import Plan
@@ -90,6 +93,9 @@ class HandleNo(AbstractRequestHandler):
         if offer.get("kind") == "reminder_confirm":
             from .reminders import change_reminder
             return change_reminder(handler_input, offer)
+        if offer.get("kind") == "forget":
+            from .privacy import answer_forget
+            return answer_forget(handler_input, yes=False)
         return say_prompt(handler_input, "anything_else", lead="ok")
 
 

@@ -40,14 +40,15 @@ class LogSkillError(AbstractRequestHandler):
 
 
 class ForgetDisabledUser(AbstractRequestHandler):
-    """AlexaSkillEvent.SkillDisabled: the user removed the skill; delete their data."""
+    """AlexaSkillEvent.SkillDisabled: the account removed the skill; delete its
+    record and every recognised person's."""
 
     def can_handle(self, handler_input):
         return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
 
     def handle(self, handler_input):
         from ..memory import memory
-        memory(handler_input).forget()
+        memory(handler_input).forget(whole_account=True)
         return handler_input.response_builder.response
 
 

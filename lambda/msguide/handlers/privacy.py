@@ -1,0 +1,41 @@
+"""'Forget me': erase what the skill remembers about the speaker, after a yes."""
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.utils import is_intent_name
+
+from ..memory import memory
+from ..respond import current_state, request_locale, say_notice, set_state
+from ..wording import for_locale
+
+
+def _words(handler_input):
+    return for_locale(request_locale(handler_input))
+
+
+class ForgetMe(AbstractRequestHandler):
+    """ForgetMeIntent ("forget me", "delete what you remember"): ask first."""
+
+    def can_handle(self, handler_input):
+        return is_intent_name("ForgetMeIntent")(handler_input)
+
+    def handle(self, handler_input):
+        words = _words(handler_input)
+        if not memory(handler_input).available:
+            return say_notice(handler_input, words["forget_nothing"])
+        response = say_notice(handler_input, words["forget_confirm"])
+        state = current_state(handler_input)
+        state.offer = {"kind": "forget"}
+        set_state(handler_input, state.to_attributes())
+        return response
+
+
+def answer_forget(handler_input, yes):
+    """'Yes' erases the speaker's record on the store now; 'no' keeps it."""
+    words = _words(handler_input)
+    if not yes:
+        return say_notice(handler_input, words["forget_kept"])
+    memory(handler_input).forget()
+    state = current_state(handler_input)
+    state.opened = False          # nothing of this session is kept at its end either
+    set_state(handler_input, state.to_attributes())
+    return say_notice(handler_input, words["forget_done"])

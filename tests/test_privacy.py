@@ -1,0 +1,229 @@
+"""Privacy on a shared speaker: whose memory, what is never kept, and "forget me".
+
+Every test goes through the real skill with real envelopes and a real store
+(an SQLite file, or DynamoDB under moto), and looks at the store itself.
+"""
+
+import json
+import re
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from alexa import Session, speech_text, turn
+from msguide import persistence
+from msguide.content import default_content
+from msguide.skill import build_skill
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sender(adapter):
+    skill = build_skill(persistence_adapter=adapter)
+
+    def send(envelope):
+        from ask_sdk_model import RequestEnvelope
+        request = skill.serializer.deserialize(json.dumps(envelope), RequestEnvelope)
+        return skill.serializer.serialize(skill.invoke(request_envelope=request, context=None))
+    return send
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    path = str(tmp_path / "memory.sqlite3")
+    adapter = persistence.SQLiteAdapter(path)
+    return sender(adapter), adapter, path
+
+
+@pytest.fixture
+def dynamodb_store(dynamodb):
+    adapter = persistence.ExpiringDynamoDbAdapter("memory", dynamodb_resource=dynamodb)
+    return sender(adapter), adapter, dynamodb
+
+
+def rows(path):
+    return sqlite3.connect(path).execute("SELECT id, data, expires FROM memory").fetchall()
+
+
+def a_session_about(send, user, intent, **slots):
+    """Open the skill, ask one thing, say stop (the session's last topic is kept then)."""
+    user.new_session()
+    turn(send, user, user.launch())
+    answer = speech_text(turn(send, user, user.intent(intent, **slots)))
+    turn(send, user, user.intent("AMAZON.StopIntent"))
+    return answer
+
+
+def greeting(send, user):
+    user.new_session()
+    text = speech_text(turn(send, user, user.launch()))
+    turn(send, user, user.intent("AMAZON.StopIntent"))
+    return text
+
+
+PREGNANT = {"condition": ("pregnant", "pregnancy")}
+TIRED = {"symptom": ("tired", "fatigue")}
+
+
+def test_a_sensitive_topic_never_reaches_the_store_nor_the_greeting(sqlite_store):
+    send, _adapter, path = sqlite_store
+    user = Session()
+    answer = a_session_about(send, user, "ConditionIntent", **PREGNANT)
+    assert "pregnan" in answer.lower()                 # it was answered...
+    assert "pregnan" not in json.dumps(rows(path))     # ...and not kept
+    text = greeting(send, user)
+    assert "Welcome" in text and "pregnan" not in text.lower() and "Last time" not in text
+
+
+def test_an_older_topic_is_not_recalled_after_a_sensitive_session(sqlite_store):
+    send, _adapter, path = sqlite_store
+    user = Session()
+    a_session_about(send, user, "SymptomIntent", **TIRED)
+    assert "Last time we talked about massage and fatigue" in greeting(send, user)
+    a_session_about(send, user, "ConditionIntent", **PREGNANT)
+    text = greeting(send, user)
+    assert "Last time" not in text and "Welcome back" not in text
+    assert "fatigue" not in json.dumps(rows(path))
+
+
+def test_every_sensitive_topic_named_by_the_issue_is_marked():
+    content = default_content()
+    for topic_id in ("pregnancy", "relapse", "medication", "diagnosis", "bleeding",
+                     "blood-thinners", "emergency", "crisis"):
+        assert content.get(topic_id).sensitive, topic_id
+    assert not content.get("fatigue").sensitive          # ordinary topics are still recalled
+
+
+def test_a_stored_sensitive_topic_from_an_older_record_is_never_said(sqlite_store):
+    send, adapter, _path = sqlite_store
+    user = Session()
+    user.absorb(send(user.launch()))                   # makes the record (disclaimer heard)
+    from test_persistence import envelope_for
+    adapter.save_attributes(envelope_for(user.user_id),
+                            {"disclaimer_heard": True, "last_topic": "relapse"})
+    text = greeting(send, user)
+    assert "relapse" not in text.lower() and "Last time" not in text
+
+
+def test_two_recognised_people_on_one_account_keep_separate_memories(sqlite_store):
+    send, _adapter, path = sqlite_store
+    alice, bob = Session(), Session()
+    bob.user_id = alice.user_id                        # one household account, one speaker
+    bob.device_id = alice.device_id
+    alice.person_id = "amzn1.ask.person.ALICE"
+    bob.person_id = "amzn1.ask.person.BOB"
+    a_session_about(send, alice, "SymptomIntent", **TIRED)
+    a_session_about(send, bob, "HeatIntent", heat=("sauna", "sauna"))
+
+    assert "fatigue" in greeting(send, alice) and "heat" not in greeting(send, alice)
+    bob_hears = greeting(send, bob)
+    assert "heat and MS" in bob_hears and "fatigue" not in bob_hears
+    guest = Session()                                  # voice not recognised: the account's own record
+    guest.user_id = alice.user_id
+    assert "I give general information" in greeting(send, guest)        # a first visit
+    ids = [row[0] for row in rows(path)]
+    assert len(ids) == 3 and len(set(i.split(".")[0] for i in ids)) == 1   # one account prefix
+    assert not any("ALICE" in i or "BOB" in i for i in ids)              # hashed, never raw
+
+
+def forget_me(send, user, answer):
+    asked = speech_text(turn(send, user, user.intent("ForgetMeIntent")))
+    assert asked.endswith("Shall I erase it?") and "last topic" in asked
+    return speech_text(turn(send, user, user.intent(answer)))
+
+
+def test_forget_me_asks_first_and_no_keeps_the_record(sqlite_store):
+    send, _adapter, path = sqlite_store
+    user = Session()
+    a_session_about(send, user, "SymptomIntent", **TIRED)
+    user.new_session()
+    turn(send, user, user.launch())
+    kept = forget_me(send, user, "AMAZON.NoIntent")
+    assert "haven't erased anything" in kept and kept.endswith("?")     # never a dead end
+    assert "fatigue" in json.dumps(rows(path))
+
+
+def test_forget_me_erases_the_record_on_sqlite(sqlite_store):
+    send, _adapter, path = sqlite_store
+    user = Session()
+    a_session_about(send, user, "SymptomIntent", **TIRED)
+    user.new_session()
+    turn(send, user, user.launch())
+    done = forget_me(send, user, "AMAZON.YesIntent")
+    assert "erased what I remembered" in done
+    turn(send, user, user.intent("AMAZON.StopIntent"))   # the ending session writes nothing back
+    assert rows(path) == []
+    assert "I give general information" in greeting(send, user)    # a first visit again
+
+
+def test_forget_me_erases_only_the_speakers_record(sqlite_store):
+    send, _adapter, path = sqlite_store
+    alice, bob = Session(), Session()
+    bob.user_id = alice.user_id
+    alice.person_id, bob.person_id = "amzn1.ask.person.A", "amzn1.ask.person.B"
+    a_session_about(send, alice, "SymptomIntent", **TIRED)
+    a_session_about(send, bob, "HeatIntent", heat=("sauna", "sauna"))
+    alice.new_session()
+    forget_me(send, alice, "AMAZON.YesIntent")
+    assert len(rows(path)) == 1 and "heat and MS" in greeting(send, bob)
+
+
+def test_forget_me_erases_the_record_on_dynamodb(dynamodb_store):
+    send, adapter, dynamodb = dynamodb_store
+    user = Session()
+    a_session_about(send, user, "SymptomIntent", **TIRED)
+    table = dynamodb.Table("memory")
+    assert table.scan()["Count"] == 1
+    user.new_session()
+    assert "erased what I remembered" in forget_me(send, user, "AMAZON.YesIntent")
+    turn(send, user, user.intent("AMAZON.StopIntent"))
+    assert table.scan()["Count"] == 0
+
+
+def test_disabling_the_skill_erases_every_record_of_the_account(sqlite_store, dynamodb_store):
+    for send, count in ((sqlite_store[0], lambda: len(rows(sqlite_store[2]))),
+                        (dynamodb_store[0], lambda: dynamodb_store[2].Table("memory").scan()["Count"])):
+        alice, bob, stranger = Session(), Session(), Session()
+        bob.user_id = alice.user_id
+        alice.person_id, bob.person_id = "amzn1.ask.person.A", "amzn1.ask.person.B"
+        for user in (alice, bob, stranger):
+            a_session_about(send, user, "SymptomIntent", **TIRED)
+        account = Session()
+        account.user_id = alice.user_id
+        a_session_about(send, account, "CureIntent")
+        assert count() == 4
+        send(account.skill_disabled())
+        assert count() == 1                              # only the other account's record is left
+        assert "fatigue" in greeting(send, stranger)
+
+
+def test_forget_me_without_a_store_says_there_is_nothing_to_erase():
+    send = sender(None)
+    user = Session()
+    turn(send, user, user.launch())
+    text = speech_text(turn(send, user, user.intent("ForgetMeIntent")))
+    assert "nothing to erase" in text and text.endswith("?")
+
+
+def test_records_expire_after_the_stated_retention(sqlite_store):
+    send, _adapter, path = sqlite_store
+    user = Session()
+    a_session_about(send, user, "SymptomIntent", **TIRED)
+    [(_id, _data, expires)] = rows(path)
+    days = (expires - time.time()) / 86400
+    assert persistence.RETENTION_DAYS - 0.01 < days <= persistence.RETENTION_DAYS
+    assert 7 <= persistence.RETENTION_DAYS <= 60          # days to weeks, not a year
+    policy = (ROOT / "PRIVACY.md").read_text()
+    assert re.search(r"\b%d days\b" % persistence.RETENTION_DAYS, policy)
+    assert "forget me" in policy
+
+
+def test_forget_me_phrasings_reach_the_intent_in_the_built_model():
+    from msguide_sim.nlu import VoiceModel
+    model = VoiceModel.for_locale("en-GB")
+    for words in ("forget me", "delete what you remember about me", "erase my data",
+                  "please forget everything about me"):
+        match = model.map(words, threshold=101)
+        assert match and match.intent == "ForgetMeIntent", (words, match)
