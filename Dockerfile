@@ -10,9 +10,11 @@ COPY lambda/ lambda/
 COPY msguide_web/ msguide_web/
 COPY msguide_sim/ msguide_sim/
 COPY tools/ tools/
+COPY skill-package/assets/ skill-package/assets/
 RUN pip install --no-cache-dir --no-deps --no-build-isolation . \
     && mkdir /data && chown nobody /data
-ENV MSGUIDE_HOST=0.0.0.0 \
+ENV MSGUIDE_HOME=/app \
+    MSGUIDE_HOST=0.0.0.0 \
     MSGUIDE_PORT=8080 \
     MSGUIDE_PERSISTENCE=sqlite \
     MSGUIDE_DB=/data/memory.sqlite3

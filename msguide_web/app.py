@@ -4,6 +4,8 @@ Routes
     POST /        the skill endpoint (Alexa request envelope in, response out)
     GET  /health  {"status": "ok"} for load balancers
     GET  /privacy, /terms  PRIVACY.md and TERMS.md as pages, for self-hosters
+    GET  /icon-108.png, /icon-512.png  the skill's icons (skill-package/assets), for the
+                  manifest's icon URLs (tools/publish_urls.py writes all four URLs)
 
 Every refusal is a small JSON body {"error": "...", "status": N}:
     400 body not JSON / not an object / not UTF-8 / nested too deeply, missing or bad signature
@@ -67,7 +69,9 @@ def error(status, message):
     return Response(body, status=status, mimetype="application/json")
 
 
-PAGES_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # the project root
+# The project root (PRIVACY.md, TERMS.md, skill-package/assets); MSGUIDE_HOME
+# names it when the package is installed elsewhere (the Docker image: /app).
+PAGES_DIR = os.environ.get("MSGUIDE_HOME") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _page(name):
@@ -206,6 +210,20 @@ def create_app(skill=None, skill_id=None, verify=True, trust_store=None,
     @app.route("/terms", methods=["GET"])
     def terms():
         return Response(pages["terms"], mimetype="text/html")
+
+    icons = {}
+    for size in ("108", "512"):
+        try:
+            with open(os.path.join(PAGES_DIR, "skill-package", "assets", "icon-%s.png" % size), "rb") as handle:
+                icons[size] = handle.read()
+        except OSError:
+            pass                       # answered with a 404 below
+
+    @app.route("/icon-<size>.png", methods=["GET"])
+    def icon(size):
+        if size not in icons:
+            return error(404, "no such icon")
+        return Response(icons[size], mimetype="image/png")
 
     @app.route("/", methods=["POST"])
     def skill_endpoint():

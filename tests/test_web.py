@@ -293,13 +293,48 @@ def test_privacy_and_terms_pages_are_served_for_self_hosters(live_server, skill,
         assert word in body
 
 
+def test_the_icons_are_served_where_publish_urls_points_the_manifest(live_server, skill, tmp_path):
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from conftest import ROOT
+    server = live_server(create_app(skill=skill, any_skill=True))
+    for size in (108, 512):
+        with urllib.request.urlopen(server.url + "icon-%d.png" % size, timeout=5) as reply:
+            assert reply.headers.get_content_type() == "image/png"
+            assert reply.read() == open(os.path.join(ROOT, "skill-package", "assets",
+                                                     "icon-%d.png" % size), "rb").read()
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(server.url + "icon-64.png", timeout=5)
+    assert missing.value.code == 404
+    # publish_urls writes exactly the four paths this server answers, in a copy of the project
+    copy = tmp_path / "project"
+    shutil.copytree(os.path.join(ROOT, "skill-package"), copy / "skill-package")
+    shutil.copytree(os.path.join(ROOT, "tools"), copy / "tools")
+    done = subprocess.run([sys.executable, "tools/publish_urls.py", "https://skill.example.net/"],
+                          cwd=copy, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    manifest = json.load(open(copy / "skill-package" / "skill.json"))["manifest"]
+    for entry in manifest["publishingInformation"]["locales"].values():
+        assert entry["smallIconUri"] == "https://skill.example.net/icon-108.png"
+        assert entry["largeIconUri"] == "https://skill.example.net/icon-512.png"
+    for entry in manifest["privacyAndCompliance"]["locales"].values():
+        assert (entry["privacyPolicyUrl"], entry["termsOfUseUrl"]) == (
+            "https://skill.example.net/privacy", "https://skill.example.net/terms")
+    refused = subprocess.run([sys.executable, "tools/publish_urls.py", "http://plain.example.net"],
+                             cwd=copy, capture_output=True, text=True)
+    assert refused.returncode == 2 and "https://" in refused.stderr
+
+
 def test_testing_instructions_tell_the_truth_about_what_is_stored():
     import os
     from conftest import ROOT
     manifest = json.load(open(os.path.join(ROOT, "skill-package", "skill.json")))["manifest"]
     text = manifest["publishingInformation"]["testingInstructions"]
     assert "stores no personal data" not in text
-    for topic in ("Memory", "Reminders", "Emergencies", "Disabling the skill erases"):
+    for topic in ("Memory", "Reminders", "Emergencies", "Disabling the skill erases", "forget me",
+                  "30 days", "never a sensitive one"):
         assert topic in text
     privacy = open(os.path.join(ROOT, "PRIVACY.md")).read()
     assert "SHA-256" in privacy and "Disabling the skill" in privacy

@@ -12,11 +12,21 @@ Per locale:
                             placeholder skill id: write your own copy with --skill-id.
   utterance-profiler.txt    phrasings to paste into the console's Utterance Profiler,
                             each with the intent the built model should choose.
+  nlu-annotations.json      an NLU annotation set for `ask smapi
+                            update-annotations-for-nlu-annotation-sets` (the
+                            SMAPI body format: {"data": [{"inputs": {"utterance"},
+                            "expected": [{"intent": {"name", "slots"}}]}]}): the
+                            tuning part of the project's own phrasing sets
+                            (tests/data: paraphrases, ordinary and safety
+                            cases; never the held-back part), each with the intent
+                            and slot words the project's model routes it to,
+                            the routing the suite verifies ends in the right answer.
 Every line is checked against the built voice model (msguide_sim.nlu, exact
 samples only) by tests/test_console_files.py, and the output is deterministic.
 """
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -53,6 +63,43 @@ PROFILER = [
 ]
 
 
+def annotation_phrasings():
+    """Every tuning-part phrasing of the project's own sets, once, in a stable order."""
+    import yaml
+    from msguide_tools import eval_sets
+    said = []
+    with open(os.path.join(ROOT, "tests", "data", "paraphrases.yaml"), encoding="utf-8") as handle:
+        said += [words for words, _topic in yaml.safe_load(handle)]
+    said += [c["say"] for c in eval_sets.ordinary_cases() + eval_sets.safety_cases() if c["part"] == "tune"]
+    said += [words for words, _intent in PROFILER]
+    seen, out = set(), []
+    for words in said:
+        key = " ".join(words.lower().split())
+        if key not in seen:
+            seen.add(key)
+            out.append(key)
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def annotations(locale):
+    """The NLU annotation set for a locale: the built model's routing of every phrasing
+    (as Alexa would transcribe it: lower case, no punctuation)."""
+    from msguide_sim.nlu import VoiceModel, normalize
+    model = VoiceModel.for_locale(locale)
+    data = []
+    for words in dict.fromkeys(normalize(w) for w in annotation_phrasings()):
+        match = model.map(words, threshold=101)
+        if match is None or match.intent == "AMAZON.FallbackIntent":
+            continue
+        intent = {"name": match.intent}
+        slots = {name: {"value": value} for name, value in sorted(match.slots.items()) if value}
+        if slots:
+            intent["slots"] = slots
+        data.append({"inputs": {"utterance": words}, "expected": [{"intent": intent}]})
+    return {"data": data}
+
+
 def files(skill_id=PLACEHOLDER_ID):
     """{relative path: text} for every file, in a stable order."""
     out = {}
@@ -65,6 +112,7 @@ def files(skill_id=PLACEHOLDER_ID):
                  "# the intent the model should choose follows each phrasing.", ""]
         lines += ["%s\t%s" % (said, intent) for said, intent in PROFILER]
         out["%s/utterance-profiler.txt" % locale] = "\n".join(lines) + "\n"
+        out["%s/nlu-annotations.json" % locale] = json.dumps(annotations(locale), indent=1) + "\n"
     return out
 
 
