@@ -149,7 +149,7 @@ class Chat:
         card = body.get("card")
         if card:
             write("   card: %s | %s\n" % (card.get("title", ""),
-                                          " ".join(str(card.get("content", "")).split())))
+                                          " ".join(str(card.get("content") or card.get("text") or "").split())))
         write("   session: %s\n" % ("ended" if body.get("shouldEndSession") else "open"))
         self.out.flush()
 

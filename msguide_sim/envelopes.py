@@ -10,6 +10,14 @@ import uuid
 from .builtin_values import resolve_date, resolve_duration, resolve_time
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"
+# Alexa's viewport profiles (sizes in dp), as screen devices report them.
+SCREENS = {
+    "hub-round-small": {"width": 480, "height": 480, "dpi": 160, "shape": "ROUND", "mode": "HUB", "apl": "1.4"},
+    "hub-landscape-small": {"width": 960, "height": 480, "dpi": 160, "shape": "RECTANGLE", "mode": "HUB", "apl": "1.4"},
+    "hub-landscape-medium": {"width": 960, "height": 600, "dpi": 160, "shape": "RECTANGLE", "mode": "HUB", "apl": "1.4"},
+    "hub-landscape-large": {"width": 1280, "height": 800, "dpi": 160, "shape": "RECTANGLE", "mode": "HUB", "apl": "1.4"},
+    "tv-landscape-xlarge": {"width": 960, "height": 540, "dpi": 320, "shape": "RECTANGLE", "mode": "TV", "apl": "1.4"},
+}
 REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
 
 
@@ -40,7 +48,7 @@ class SimulatedUser:
     """Ids, locale and session attributes carried from turn to turn."""
 
     def __init__(self, locale="en-US", skill_id=LOCAL_SKILL_ID, api_endpoint="https://api.amazonalexa.com",
-                 api_token="simulated-token", reminders_permission=None):
+                 api_token="simulated-token", reminders_permission=None, screen=None):
         self.locale = locale
         self.skill_id = skill_id
         self.api_endpoint = api_endpoint
@@ -49,6 +57,7 @@ class SimulatedUser:
         self.user_id = "amzn1.ask.account.SIM" + uuid.uuid4().hex.upper()
         self.device_id = "amzn1.ask.device.SIM" + uuid.uuid4().hex.upper()
         self.person_id = None        # set when Alexa recognises the speaker's voice
+        self.screen = screen         # None (voice only) or a SCREENS entry
         self.new_session()
 
     def new_session(self):
@@ -80,6 +89,18 @@ class SimulatedUser:
                 "request": request}
         if self.person_id:
             body["context"]["System"]["person"] = {"personId": self.person_id}
+        if self.screen:
+            body["context"]["System"]["device"]["supportedInterfaces"] = {
+                "Alexa.Presentation.APL": {"runtime": {"maxVersion": self.screen["apl"]}}}
+            body["context"]["Viewport"] = {
+                "experiences": [{"canRotate": False, "canResize": False}],
+                "mode": self.screen["mode"], "shape": self.screen["shape"],
+                "pixelWidth": self.screen["width"] * self.screen["dpi"] // 160,
+                "pixelHeight": self.screen["height"] * self.screen["dpi"] // 160,
+                "dpi": self.screen["dpi"], "currentPixelWidth": self.screen["width"] * self.screen["dpi"] // 160,
+                "currentPixelHeight": self.screen["height"] * self.screen["dpi"] // 160,
+                "touch": ["SINGLE"] if self.screen["mode"] == "HUB" else [],
+                "keyboard": ["DIRECTION"] if self.screen["mode"] == "TV" else []}
         self.new = False
         return body
 
@@ -115,6 +136,12 @@ class SimulatedUser:
             "Connections.Response", name="AskFor",
             status={"code": code, "message": "OK" if code == "200" else "Error"},
             payload={"permissionScope": REMINDERS_SCOPE, "status": status}, token=token))
+
+    def touch(self, arguments, token="msguide-screen"):
+        """Alexa.Presentation.APL.UserEvent: a button of the screen was touched."""
+        return self.envelope(self.request("Alexa.Presentation.APL.UserEvent", token=token,
+                                          arguments=list(arguments),
+                                          source={"type": "TouchWrapper", "handler": "Press", "id": ""}))
 
     def skill_disabled(self):
         body = self.envelope(self.request("AlexaSkillEvent.SkillDisabled",

@@ -12,11 +12,11 @@ now_iso = timestamp
 class Session(SimulatedUser):
     """A simulated user; `api` points the envelopes at a FakeAlexaApi."""
 
-    def __init__(self, locale="en-US", skill_id=SKILL_ID, api=None, reminders_permission=None):
+    def __init__(self, locale="en-US", skill_id=SKILL_ID, api=None, reminders_permission=None, screen=None):
         super().__init__(locale, skill_id,
                          api_endpoint=api.url if api else "https://api.amazonalexa.com",
                          api_token="fake-api-access-token" if api else "test-token",
-                         reminders_permission=reminders_permission)
+                         reminders_permission=reminders_permission, screen=screen)
 
     def base(self, request_type, **extra):
         return self.request(request_type, **extra)

@@ -39,10 +39,10 @@ class Spoken:
     """A rendered reply."""
 
     __slots__ = ("ssml", "text", "reprompt_ssml", "card_title", "card_text",
-                 "offer", "end_session")
+                 "offer", "end_session", "screen_text")
 
     def __init__(self, ssml, text, reprompt_ssml, card_title, card_text,
-                 offer, end_session):
+                 offer, end_session, screen_text=""):
         self.ssml = ssml
         self.text = text
         self.reprompt_ssml = reprompt_ssml
@@ -50,6 +50,7 @@ class Spoken:
         self.card_text = card_text
         self.offer = offer
         self.end_session = end_session
+        self.screen_text = screen_text     # what a screen shows: the reply without its question
 
 
 def escape(text):
@@ -162,8 +163,8 @@ def _card_text(say, content, words, body):
     if topic.safety:
         lines.append(content.safety_reminders[topic.safety])
     names = content.source_names(topic)
-    if names:
-        lines.append("%s: %s" % (words["sources_label"], "; ".join(names)))
+    if names:             # each source on its own line, never run into the disclaimer
+        lines.append("%s:\n%s" % (words["sources_label"], "\n".join("- " + name for name in names)))
     lines.append(words["card_disclaimer"])
     return "\n\n".join(lines)
 
@@ -186,7 +187,7 @@ def render(say, content, locale, first_launch=True):
         ssml = " ".join(p for p in (escape(lead), escape(body), escape(question),
                                     _fill_ssml(words["urgent_pointer"], words, None) if pointer else "") if p)
         return Spoken(_speak(ssml), text, _speak(escape(question)),
-                      words["skill_name"], text, offer, False)
+                      words["skill_name"], text, offer, False, body or question)
 
     topic = say.topic
     raw = content.text(topic, say.part, wording.supported_locale(locale))
@@ -198,10 +199,11 @@ def render(say, content, locale, first_launch=True):
     if topic.pace == "slow":
         body = _unhurried(body)
     ssml = _speak(escape(lead), body, escape(reminder), escape(question))
+    screen_text = " ".join(p for p in (plain, reminder) if p)
     if topic.emergency:
         title = words["crisis_card_title"] if "{crisis_line}" in raw else words["emergency_card_title"]
         return Spoken(ssml, text, None, title,
-                      _card_text(say, content, words, plain), None, True)
+                      _card_text(say, content, words, plain), None, True, screen_text)
     reprompt = _speak(escape(question or words["reprompt"]))
     return Spoken(ssml, text, reprompt, topic.title,
-                  _card_text(say, content, words, plain), offer, False)
+                  _card_text(say, content, words, plain), offer, False, screen_text)

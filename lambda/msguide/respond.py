@@ -1,7 +1,9 @@
 """Build the Alexa response for a Say, and keep the session state in step."""
 
+import os
+
 from ask_sdk_core.utils import get_locale
-from ask_sdk_model.ui import SimpleCard
+from ask_sdk_model.ui import Image, StandardCard
 
 from .content import default_content
 from .memory import memory
@@ -90,12 +92,30 @@ def reply(handler_input, say):
 
     builder = handler_input.response_builder
     builder.speak(spoken.ssml)
-    builder.set_card(SimpleCard(title=spoken.card_title, content=spoken.card_text))
+    builder.set_card(card(spoken.card_title, spoken.card_text))
+    from .screens import render_directive
+    screen = render_directive(handler_input, say, spoken, content(), for_locale(request_locale(handler_input)))
+    if screen is not None:
+        builder.add_directive(screen)
     if spoken.end_session:
         builder.set_should_end_session(True)
     else:
         builder.ask(spoken.reprompt_ssml)
     return builder.response
+
+
+def card(title, text):
+    """A Standard card: the reply's words, with the skill's icons when they are hosted.
+
+    MSGUIDE_PUBLIC_URL is the https base that tools/publish_urls.py wrote into
+    skill.json (it serves /icon-108.png and /icon-512.png); without it the card
+    has no image rather than a broken one.
+    """
+    base = os.environ.get("MSGUIDE_PUBLIC_URL", "").rstrip("/")
+    image = None
+    if base.startswith("https://"):
+        image = Image(small_image_url=base + "/icon-108.png", large_image_url=base + "/icon-512.png")
+    return StandardCard(title=title, text=text, image=image)
 
 
 def say_topic(handler_input, topic, part="answer", thing=None, lead=None):

@@ -12,6 +12,7 @@ from .conversation import (CloseSkill, GiveHelp, GiveMore, GoBack, HandleFallbac
 from .lifecycle import (AcknowledgeEvent, ApologiseForError, EndSession,
                         ForgetDisabledUser, LogSkillError, SaveMemory)
 from .privacy import ForgetMe
+from .screen import TouchScreen
 from .reminders import AnswerPermissionRequest, CancelReminder, ListReminders, SetReminder
 
 
@@ -28,6 +29,7 @@ def request_handlers():
         CancelReminder(),
         AnswerPermissionRequest(),
         ForgetMe(),
+        TouchScreen(),
         GiveHelp(),
         HandleYes(),
         HandleNo(),
