@@ -18,7 +18,9 @@ LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"]
 REQUIRED_BUILTINS = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent",
                      "AMAZON.FallbackIntent", "AMAZON.NavigateHomeIntent"}
 HANDLED_ELSEWHERE = {"ResearchIntent", "SearchIntent", "SetReminderIntent", "ListRemindersIntent",
-                     "CancelReminderIntent", "ForgetMeIntent"}
+                     "CancelReminderIntent", "ForgetMeIntent",
+                     "SlowerIntent", "FasterIntent", "NormalSpeedIntent", "RepeatSlowlyIntent",
+                     "ShortAnswersIntent", "DetailedAnswersIntent"}
 
 
 def load(locale):

@@ -5,6 +5,8 @@ Stored shape (persistent attributes, all optional):
      "disclaimer_heard": true,           # full disclaimer said once
      "last_topic": "<topic id>",         # for "last time we talked about..."; never
                                          # a sensitive topic (pregnancy, relapse...)
+     "pref": {"rate": "slow"|"fast", "detail": "full"},   # speech rate, answer length
+     "hint_heard": true,                 # launch told this user about "speak slower" once
      "pending_reminder": {...},          # held while the user is asked for consent
      "reminders": [{"token": "...", "task": "<task value>", "until": <epoch>}]}
                                          # ours; "until" (one-offs only): dropped after it
@@ -156,6 +158,12 @@ def clean(raw):
     data = {}
     if raw.get("disclaimer_heard") is True:
         data["disclaimer_heard"] = True
+    if raw.get("hint_heard") is True:
+        data["hint_heard"] = True
+    from .state import clean_preferences
+    pref = clean_preferences(raw.get("pref"))
+    if pref:
+        data["pref"] = pref
     topic = default_content().get(raw["last_topic"]) if isinstance(raw.get("last_topic"), str) else None
     if topic is not None and not topic.sensitive:   # an older record may hold one: drop it
         data["last_topic"] = topic.id

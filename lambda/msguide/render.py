@@ -8,7 +8,9 @@ speech, the reprompt, the card and the offer that "yes" will accept.
 import re
 from . import wording
 
-TOPIC_PARTS = ("answer", "more")
+TOPIC_PARTS = ("answer", "more")      # and "full" (both at once: the "details" preference)
+RATES = {"slow": "80%", "fast": "115%"}
+_TAG = re.compile(r"(<[^>]+>)")
 PROMPTS = ("launch", "welcome_back", "help", "fallback", "unknown", "anything_else",
            "what_next", "nothing_to_repeat", "nothing_to_go_back_to", "error", "notice", "confirm", "not_covered",
            "decline")
@@ -21,10 +23,10 @@ _SENTENCE_END = re.compile(r"(?<=[.;]) ")
 class Say:
     """What to say: a part of a topic, or one of the named prompts."""
 
-    __slots__ = ("topic", "part", "thing", "prompt", "lead", "text", "resume", "going_back")
+    __slots__ = ("topic", "part", "thing", "prompt", "lead", "text", "resume", "going_back", "rate")
 
     def __init__(self, topic=None, part="answer", thing=None, prompt=None,
-                 lead=None, text=None, resume=None, going_back=False):
+                 lead=None, text=None, resume=None, going_back=False, rate=None):
         self.topic = topic          # Topic or None
         self.part = part            # "answer" | "more"
         self.thing = thing          # spoken slot value for template topics
@@ -33,6 +35,7 @@ class Say:
         self.text = text            # plain text of a "notice" prompt
         self.resume = resume        # Topic a "welcome_back" or "confirm" prompt offers
         self.going_back = going_back   # said by "go back": not itself a place to go back to
+        self.rate = rate            # this turn only ("say that again slowly"); else the user's
 
 
 class Spoken:
@@ -106,6 +109,20 @@ def _speak(*parts):
     return "<speak>%s</speak>" % " ".join(p for p in parts if p)
 
 
+def with_rate(ssml, rate):
+    """The same speech at a user's rate: "slow" also pauses after each sentence.
+
+    Pauses go only into text between tags, never inside a tag or an escape,
+    so the SSML stays what it was apart from the added elements."""
+    if rate not in RATES or not ssml:
+        return ssml
+    inner = ssml[len("<speak>"):-len("</speak>")]
+    if rate == "slow":
+        inner = "".join(part if part.startswith("<") else _SENTENCE_END.sub('<break time="400ms"/> ', part)
+                        for part in _TAG.split(inner))
+    return '<speak><prosody rate="%s">%s</prosody></speak>' % (RATES[rate], inner)
+
+
 def _prompt_text(name, words, first_launch=True, say=None):
     if name == "welcome_back":
         body = "%s %s" % (words["welcome_back"], words["disclaimer_short"])
@@ -117,7 +134,8 @@ def _prompt_text(name, words, first_launch=True, say=None):
         return say.text, words["anything_else"]
     if name == "launch":
         extra = words["disclaimer"] if first_launch else words["disclaimer_short"]
-        return "%s %s" % (words["welcome"], extra), words["what_next"]
+        hint = " " + words["speed_hint"] if say is not None and say.text == "speed_hint" else ""
+        return "%s %s%s" % (words["welcome"], extra, hint), words["what_next"]
     if name == "help":
         return words["help"], words["what_next"]
     if name == "fallback":
@@ -169,8 +187,20 @@ def _card_text(say, content, words, body):
     return "\n\n".join(lines)
 
 
-def render(say, content, locale, first_launch=True):
-    """Render a Say for a locale into a Spoken."""
+def render(say, content, locale, first_launch=True, rate=None):
+    """Render a Say for a locale into a Spoken, at `rate` ("slow", "fast" or None;
+    a Say's own rate wins). Emergency and crisis replies are never sped up."""
+    spoken = _render(say, content, locale, first_launch)
+    rate = say.rate or rate
+    if rate == "fast" and say.topic is not None and say.topic.emergency:
+        rate = None
+    if rate:
+        spoken.ssml = with_rate(spoken.ssml, rate)
+        spoken.reprompt_ssml = with_rate(spoken.reprompt_ssml, rate)
+    return spoken
+
+
+def _render(say, content, locale, first_launch=True):
     words = wording.for_locale(locale)
     lead = words[say.lead] if say.lead else ""
     if say.topic is None:
@@ -190,8 +220,11 @@ def render(say, content, locale, first_launch=True):
                       words["skill_name"], text, offer, False, body or question)
 
     topic = say.topic
-    raw = content.text(topic, say.part, wording.supported_locale(locale))
-    reminder = content.safety_reminders[topic.safety] if say.part == "more" and topic.safety else ""
+    if say.part == "full":
+        raw = " ".join(content.text(topic, part, wording.supported_locale(locale)) for part in TOPIC_PARTS)
+    else:
+        raw = content.text(topic, say.part, wording.supported_locale(locale))
+    reminder = content.safety_reminders[topic.safety] if say.part != "answer" and topic.safety else ""
     offer, question = _offer_for(say, content, words)
     plain = _fill_plain(raw, words, say.thing)
     text = " ".join(p for p in (lead, plain, reminder, question) if p)

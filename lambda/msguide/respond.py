@@ -71,14 +71,22 @@ def reply(handler_input, say):
         remembered = memory(handler_input)
         first_launch = not remembered.get("disclaimer_heard")
         remembered.set("disclaimer_heard", True)
-    spoken = render(say, content(), request_locale(handler_input), first_launch)
+        if not remembered.get("hint_heard"):          # once per user: "say speak slower"
+            say.text = "speed_hint"
+            remembered.set("hint_heard", True)
+    from .preferences import current as preferences
+    pref = preferences(handler_input)
+    if say.topic is not None and say.part == "answer" and pref.get("detail") == "full" \
+            and not say.topic.emergency:
+        say.part = "full"                             # straight on to the details
+    spoken = render(say, content(), request_locale(handler_input), first_launch, pref.get("rate"))
     state = current_state(handler_input)
     if say.prompt in ("launch", "welcome_back") and is_launch(handler_input):
         state.opened = True
     if say.topic is not None:
         if not say.going_back:
             state.moving_to(say.topic.id)
-        state.last = {"topic": say.topic.id, "part": say.part}
+        state.last = {"topic": say.topic.id, "part": "more" if say.part == "full" else say.part}
         if say.thing:
             state.last["thing"] = say.thing
     elif say.prompt not in ("nothing_to_repeat", "nothing_to_go_back_to", "error"):

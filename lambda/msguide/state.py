@@ -13,7 +13,9 @@ Stored shape (all optional):
      "back":  [{"topic": "<id>", "thing": "<words>"}, ...],
               # earlier topics, most recent last, for "go back"
      "asked": true,   # the reminders permission was asked for in this session
-     "opened": true}  # the session began with a LaunchRequest (not a one-shot question)
+     "opened": true,  # the session began with a LaunchRequest (not a one-shot question)
+     "pref":  {"rate": "slow"|"fast", "detail": "full"}}
+              # the user's remembered preferences, read from memory once per session
 A "last" prompt may also carry "topic" (the offer of welcome_back or confirm) or
 "text" (a notice such as a reminder confirmation, re-said by "repeat").
 """
@@ -30,14 +32,15 @@ MAX_BACK = 5
 
 
 class State:
-    __slots__ = ("last", "offer", "back", "asked", "opened")
+    __slots__ = ("last", "offer", "back", "asked", "opened", "pref")
 
-    def __init__(self, last=None, offer=None, back=None, asked=False, opened=False):
+    def __init__(self, last=None, offer=None, back=None, asked=False, opened=False, pref=None):
         self.last = last
         self.offer = offer
         self.back = back or []
         self.asked = asked
         self.opened = opened
+        self.pref = pref            # None: not read from memory yet in this session
 
     def to_attributes(self):
         attrs = {}
@@ -51,6 +54,8 @@ class State:
             attrs["asked"] = True
         if self.opened:
             attrs["opened"] = True
+        if self.pref is not None:
+            attrs["pref"] = self.pref
         return attrs
 
     def moving_to(self, topic_id):
@@ -134,4 +139,20 @@ def read_state(attributes, content):
             back.append(place)
     return State(_read_last(attributes.get("last"), content),
                  _read_offer(attributes.get("offer"), content), back,
-                 attributes.get("asked") is True, attributes.get("opened") is True)
+                 attributes.get("asked") is True, attributes.get("opened") is True,
+                 clean_preferences(attributes.get("pref")) if isinstance(attributes.get("pref"), dict) else None)
+
+
+RATES = ("slow", "fast")
+DETAILS = ("full",)
+
+
+def clean_preferences(raw):
+    """{"rate": ..., "detail": ...} with only known values (from memory or the session)."""
+    pref = {}
+    if isinstance(raw, dict):
+        if raw.get("rate") in RATES:
+            pref["rate"] = raw["rate"]
+        if raw.get("detail") in DETAILS:
+            pref["detail"] = raw["detail"]
+    return pref

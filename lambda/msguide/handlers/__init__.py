@@ -11,6 +11,7 @@ from .conversation import (CloseSkill, GiveHelp, GiveMore, GoBack, HandleFallbac
                            StartOver)
 from .lifecycle import (AcknowledgeEvent, ApologiseForError, EndSession,
                         ForgetDisabledUser, LogSkillError, SaveMemory)
+from .preferences import ChangeAnswerLength, ChangeSpeechRate, RepeatSlowly
 from .privacy import ForgetMe
 from .screen import TouchScreen
 from .reminders import AnswerPermissionRequest, CancelReminder, ListReminders, SetReminder
@@ -29,6 +30,9 @@ def request_handlers():
         CancelReminder(),
         AnswerPermissionRequest(),
         ForgetMe(),
+        ChangeSpeechRate(),
+        ChangeAnswerLength(),
+        RepeatSlowly(),
         TouchScreen(),
         GiveHelp(),
         HandleYes(),

@@ -13,15 +13,15 @@ def _any_intent(handler_input, *names):
     return any(is_intent_name(name)(handler_input) for name in names)
 
 
-def _say_last(handler_input, last):
-    """Say again what `last` (from the session state) refers to."""
+def say_again(handler_input, last, rate=None):
+    """Say again what `last` (from the session state) refers to (at `rate`, this time)."""
     if last and "prompt" in last:        # may also carry a topic: welcome_back's offer
-        return reply(handler_input, Say(prompt=last["prompt"], text=last.get("text"),
+        return reply(handler_input, Say(prompt=last["prompt"], text=last.get("text"), rate=rate,
                                         resume=content().get(last.get("topic", ""))))
     if last and "topic" in last:
-        return say_topic(handler_input, content().get(last["topic"]),
-                         part=last["part"], thing=last.get("thing"))
-    return say_prompt(handler_input, "nothing_to_repeat")
+        return reply(handler_input, Say(topic=content().get(last["topic"]), part=last["part"],
+                                        thing=last.get("thing"), rate=rate))
+    return reply(handler_input, Say(prompt="nothing_to_repeat", rate=rate))
 
 
 class LaunchSkill(AbstractRequestHandler):
@@ -124,7 +124,7 @@ class RepeatLast(AbstractRequestHandler):
         return is_intent_name("AMAZON.RepeatIntent")(handler_input)
 
     def handle(self, handler_input):
-        return _say_last(handler_input, current_state(handler_input).last)
+        return say_again(handler_input, current_state(handler_input).last)
 
 
 class GoBack(AbstractRequestHandler):

@@ -1,0 +1,44 @@
+"""How this user likes to be spoken to: speech rate and answer length, remembered.
+
+    rate    "slow" (a slower voice with a pause after each sentence), "fast",
+            or absent (Alexa's normal speed)
+    detail  "full" (an answer goes straight on to its details) or absent
+            (the short answer first, then "would you like to hear more?")
+
+Read from memory once per session, on its first request, and carried in the
+session state after that; written to memory when the user changes them. A
+store that is down, or no store at all, means the defaults.
+"""
+
+from .memory import memory
+
+
+def current(handler_input):
+    """The preferences for this request (a dict; empty means the defaults)."""
+    from .respond import current_state, in_session, set_state
+    state = current_state(handler_input)
+    if state.pref is not None:
+        return state.pref
+    from .state import clean_preferences
+    remembered = memory(handler_input)
+    pref = clean_preferences(remembered.get("pref")) if remembered.available else {}
+    if in_session(handler_input):
+        state.pref = pref
+        set_state(handler_input, state.to_attributes())
+    return pref
+
+
+def change(handler_input, **changes):
+    """Set (or, with None, clear) preferences for this session and in memory."""
+    from .respond import current_state, set_state
+    pref = dict(current(handler_input))
+    for key, value in changes.items():
+        if value is None:
+            pref.pop(key, None)
+        else:
+            pref[key] = value
+    state = current_state(handler_input)
+    state.pref = pref
+    set_state(handler_input, state.to_attributes())
+    memory(handler_input).set("pref", pref or None)
+    return pref
