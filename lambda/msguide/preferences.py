@@ -5,9 +5,13 @@
     detail  "full" (an answer goes straight on to its details) or absent
             (the short answer first, then "would you like to hear more?")
 
-Read from memory once per session, on its first request, and carried in the
-session state after that; written to memory when the user changes them. A
-store that is down, or no store at all, means the defaults.
+Read from memory once per session the user opened ("open m. s. massage
+guide"), and carried in the session state after that; written to memory when
+the user changes them. A one-shot question ("ask m. s. massage guide is a hot
+tub safe") keeps its promise of never waiting for memory (see
+msguide.respond.remember_last_topic), so it is answered at the normal speed
+unless the preference is changed in it. A store that is down, or no store at
+all, means the defaults.
 """
 
 from .memory import memory
@@ -15,10 +19,12 @@ from .memory import memory
 
 def current(handler_input):
     """The preferences for this request (a dict; empty means the defaults)."""
-    from .respond import current_state, in_session, set_state
+    from .respond import current_state, in_session, is_launch, set_state
     state = current_state(handler_input)
     if state.pref is not None:
         return state.pref
+    if not (state.opened or is_launch(handler_input)):
+        return {}                   # a one-shot question: no memory read
     from .state import clean_preferences
     remembered = memory(handler_input)
     pref = clean_preferences(remembered.get("pref")) if remembered.available else {}
