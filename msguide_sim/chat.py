@@ -96,13 +96,15 @@ class Chat:
     (msguide_sim.fake_alexa_api), so reminders work without an Amazon account;
     what the skill sends to them is printed after each turn."""
 
-    def __init__(self, locale="en-US", url=None, show_json=False, out=sys.stdout, time_zone=None):
+    def __init__(self, locale="en-US", url=None, show_json=False, out=sys.stdout, time_zone=None,
+                 screen=None):
         from .fake_alexa_api import TOKEN, FakeAlexaApi
         self.model = VoiceModel.for_locale(locale)
         self.api = FakeAlexaApi(time_zone=time_zone or LOCALE_TIME_ZONES.get(locale, "UTC"),
                                 any_token=True)
+        from .envelopes import SCREENS
         self.user = SimulatedUser(locale, api_endpoint=self.api.url, api_token=TOKEN,
-                                  reminders_permission="GRANTED")
+                                  reminders_permission="GRANTED", screen=SCREENS.get(screen))
         self.send = http_sender(url) if url else local_sender()
         self.show_json = show_json
         self.out = out
@@ -150,6 +152,13 @@ class Chat:
         if card:
             write("   card: %s | %s\n" % (card.get("title", ""),
                                           " ".join(str(card.get("content") or card.get("text") or "").split())))
+        for directive in body.get("directives") or []:
+            if directive.get("type") == "Alexa.Presentation.APL.RenderDocument":
+                screen = (directive.get("datasources") or {}).get("screen") or {}
+                numbers = ", ".join("%s %s" % (n["label"], n["number"]) for n in screen.get("numbers", []))
+                write("   screen: %s | %s%s | buttons: %s\n" % (
+                    screen.get("title", ""), screen.get("body", ""), (" | " + numbers) if numbers else "",
+                    ", ".join(b["label"] for b in screen.get("buttons", [])) or "none"))
         write("   session: %s\n" % ("ended" if body.get("shouldEndSession") else "open"))
         self.out.flush()
 
@@ -202,6 +211,9 @@ def main(argv=None):
                         help="one of %s (default en-US)" % ", ".join(known))
     parser.add_argument("--url", help="send requests to this endpoint instead of the Lambda handler")
     parser.add_argument("--json", action="store_true", help="show request and response JSON")
+    from .envelopes import SCREENS
+    parser.add_argument("--screen", choices=sorted(SCREENS),
+                        help="a device with a display (APL): show what its screen shows")
     sub = parser.add_subparsers(dest="mode", required=True)
     sub.add_parser("chat", help="type lines interactively")
     one = sub.add_parser("ask", help="one question in a new session")
@@ -213,7 +225,7 @@ def main(argv=None):
     if args.locale not in known:
         parser.error("unknown locale %s: the skill speaks %s" % (args.locale, ", ".join(known)))
     try:
-        chat = Chat(locale=args.locale, url=args.url, show_json=args.json)
+        chat = Chat(locale=args.locale, url=args.url, show_json=args.json, screen=args.screen)
         if args.mode == "ask":
             chat.out.write("You: %s\n" % args.words)
             chat.say(args.words)

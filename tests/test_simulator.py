@@ -43,6 +43,15 @@ def test_locale_option_changes_the_emergency_number():
     assert "000" in out and "session: ended" in out
 
 
+def test_screen_option_shows_what_a_display_shows_and_voice_only_shows_none():
+    out = run("--screen", "hub-round-small", "ask", "is a hot tub safe")
+    assert "screen: Hot tubs and hot baths | Most people with MS" in out
+    assert "buttons: Tell me more, Why heat affects MS, Help" in out
+    urgent = run("--screen", "hub-landscape-large", "--locale", "en-GB", "ask", "my dad collapsed")
+    assert "Emergency 999" in urgent and "buttons: none" in urgent
+    assert "screen:" not in run("ask", "is a hot tub safe")
+
+
 def test_json_flag_shows_request_and_response():
     out = run("--json", "ask", "what is reiki")
     assert '"type": "IntentRequest"' in out and '"outputSpeech"' in out
