@@ -265,3 +265,28 @@ def test_the_view_host_renders_the_screen_without_errors_and_with_the_answer(ren
     if args:
         assert result["touched"] == [args]
     assert os.path.getsize(result["png"]) > 2000
+
+
+def test_cards_carry_the_icons_only_when_they_are_hosted(handler, monkeypatch):
+    user = Session()
+    plain = handler(user.intent("CureIntent"), None)["response"]["card"]
+    assert plain["type"] == "Standard" and "image" not in plain
+    monkeypatch.setenv("MSGUIDE_PUBLIC_URL", "https://skill.example.net/")
+    card = handler(user.intent("CureIntent"), None)["response"]["card"]
+    assert card["image"] == {"smallImageUrl": "https://skill.example.net/icon-108.png",
+                             "largeImageUrl": "https://skill.example.net/icon-512.png"}
+    monkeypatch.setenv("MSGUIDE_PUBLIC_URL", "http://not-secure.example.net")
+    assert "image" not in handler(user.intent("CureIntent"), None)["response"]["card"]
+
+
+APL_1_0_COMPONENTS = {"Container", "Frame", "Image", "Pager", "ScrollView", "Sequence", "Text",
+                      "TouchWrapper", "VectorGraphic", "Video"}
+
+
+def test_the_basic_document_uses_only_what_apl_1_0_has():
+    document = json.load(open(os.path.join(ROOT, "lambda", "msguide", "content", "apl", "screen-basic.json")))
+    types = set(re.findall(r'"type": "([A-Za-z]+)"', json.dumps(document)))
+    assert types - {"APL"} <= APL_1_0_COMPONENTS and "layouts" not in document
+    full = json.load(open(os.path.join(ROOT, "lambda", "msguide", "content", "apl", "screen.json")))
+    used = set(re.findall(r'"type": "([A-Za-z]+)"', json.dumps(full))) - {"APL", "SendEvent"}
+    assert used <= APL_1_0_COMPONENTS | set(full["layouts"])
