@@ -215,7 +215,12 @@ RENDERED = [  # (name, device, how to get there, text that must be on the screen
     ("crisis-large", "hub-landscape-large", ("SearchIntent", {"query": "i want to end it all"}), "988", None, None),
     ("help-round", "hub-round-small", ("AMAZON.HelpIntent", {}), None, None, None),
     ("help-large", "hub-landscape-large", ("AMAZON.HelpIntent", {}), None, "Massage and MS fatigue", ["topic", "fatigue"]),
+    # an APL 1.2 runtime gets screen-basic.json (APL 1.0): rendered too
+    ("basic-answer-medium", "apl-1.2-landscape-medium", ("HeatIntent", {"heat": ("sauna", "sauna")}), None, None, None),
+    ("basic-emergency-round", "apl-1.2-round-small", ("EmergencyIntent", {}), "911", None, None),
 ]
+DEVICES = dict(SCREENS, **{"apl-1.2-landscape-medium": dict(SCREENS["hub-landscape-medium"], apl="1.2"),
+                           "apl-1.2-round-small": dict(SCREENS["hub-round-small"], apl="1.2")})
 
 
 @pytest.fixture(scope="module")
@@ -225,14 +230,14 @@ def rendered(handler):
         pytest.skip("APL rendering: " + missing)
     jobs, expected = [], {}
     for name, device, (intent, slots), must, touch, args in RENDERED:
-        user = Session(screen=SCREENS[device])
+        user = Session(screen=DEVICES[device])
         if intent != "EmergencyIntent" and intent != "SearchIntent":
             user.absorb(handler(user.launch(), None))
         response = handler(user.intent(intent, **slots), None)
         directive = screen_of(response)
         jobs.append({"name": name, "document": directive["document"], "datasources": directive["datasources"],
-                     "viewport": SCREENS[device], "touch": touch})
-        expected[name] = (directive["datasources"]["screen"], must, args)
+                     "viewport": DEVICES[device], "touch": touch})
+        expected[name] = (directive["datasources"]["screen"], must, args, directive["document"]["version"])
     os.makedirs(ARTIFACTS, exist_ok=True)
     jobs_file = os.path.join(ARTIFACTS, "jobs.json")
     with open(jobs_file, "w") as handle:
@@ -251,14 +256,15 @@ def _words(text):
 @pytest.mark.parametrize("name", [r[0] for r in RENDERED])
 def test_the_view_host_renders_the_screen_without_errors_and_with_the_answer(rendered, name):
     results, expected = rendered
-    result, (data, must, args) = results[name], expected[name]
+    result, (data, must, args, version) = results[name], expected[name]
+    assert version == ("1.0" if name.startswith("basic-") else "1.4")
     assert result["errors"] == [] and result["consoleErrors"] == [], result
     # the only thing the page tried to fetch is the view host's own font CDN, never our document
     assert all(re.search(r"\.(woff2?|ttf|otf|css)(\?|$)|font", url, re.I) for url in result["external"]), \
         result["external"]
     on_screen = _words(result["text"])
     assert _words(data["body"]) in on_screen and _words(data["title"]) in on_screen
-    for button in data["buttons"]:
+    for button in data["buttons"] if version != "1.0" else []:      # the basic document has no touch
         assert button["label"] in on_screen
     if must:
         assert must in on_screen
