@@ -22,7 +22,6 @@ os.environ.setdefault("MSGUIDE_PERSISTENCE", "none")
 
 
 def envelopes(screen):
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))   # noqa: the bench folder
     from benchmark import mix
     from msguide_sim.envelopes import SCREENS
     out = []
