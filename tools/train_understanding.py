@@ -202,6 +202,7 @@ def train():
         "intercepts": [round(float(v), 3) for v in model.intercept_],
         "thresholds": THRESHOLDS,
         "domain_words": domain_words(extra, content),
+        "research_words": sorted({understand.stem(w) for w in extra["research_words"]}),
         "weights": dict(sorted(weights.items())),
     }
 

@@ -94,6 +94,7 @@ class Understanding:
         self.lexical_confirm_at = data["thresholds"]["lexical_confirm"]
         self.urgent_at = data["thresholds"]["urgent"]
         self.domain = frozenset(data["domain_words"])
+        self.research = frozenset(data.get("research_words", ()))
 
     def probabilities(self, text):
         """[(class, probability)] best first."""
@@ -118,6 +119,10 @@ class Understanding:
 
     def in_domain(self, text):
         return bool(set(tokens(text)) & self.domain)
+
+    def asks_for_research(self, text):
+        """True when the words ask what the research says ("according to studies")."""
+        return bool(set(tokens(text)) & self.research)
 
     def _read(self, text, lexical=None, calm=False):
         """A Reading of the words. `lexical(text)` may name the topic a

@@ -163,6 +163,8 @@ class AnswerFreeFormQuestion(AbstractRequestHandler):
                                                calm=triage.past_or_ongoing(words))
         if reading.outcome in ("answer", "confirm"):
             topic = content().get(reading.topic_id)
+            if topic.research and default_understanding().asks_for_research(words):
+                topic = content().get(topic.research)     # "... according to research": its study
             thing = None
             if topic.template:
                 found = search.thing_in(topic, words)
