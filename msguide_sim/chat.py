@@ -205,6 +205,7 @@ def main(argv=None):
     known = locales()
     parser = argparse.ArgumentParser(
         prog="python -m msguide_sim", description="Chat with MS Massage Guide in text.",
+        usage="python -m msguide_sim [options] {chat,ask,script} ...",
         epilog="locales: %s. Shipped scripts: %s." % (
             ", ".join(known), ", ".join(sorted(os.listdir(SCRIPTS_DIR)))))
     parser.add_argument("--locale", default="en-US", metavar="LOCALE",
@@ -212,8 +213,8 @@ def main(argv=None):
     parser.add_argument("--url", help="send requests to this endpoint instead of the Lambda handler")
     parser.add_argument("--json", action="store_true", help="show request and response JSON")
     from .envelopes import SCREENS
-    parser.add_argument("--screen", choices=sorted(SCREENS),
-                        help="a device with a display (APL): show what its screen shows")
+    parser.add_argument("--screen", choices=sorted(SCREENS), metavar="DEVICE",
+                        help="a device with a display (APL), one of %s: show what its screen shows" % ", ".join(sorted(SCREENS)))
     sub = parser.add_subparsers(dest="mode", required=True)
     sub.add_parser("chat", help="type lines interactively")
     one = sub.add_parser("ask", help="one question in a new session")

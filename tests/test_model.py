@@ -17,7 +17,7 @@ from msguide_tools import build_model
 LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"]
 REQUIRED_BUILTINS = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent",
                      "AMAZON.FallbackIntent", "AMAZON.NavigateHomeIntent"}
-HANDLED_ELSEWHERE = {"ResearchIntent", "SearchIntent", "SetReminderIntent", "ListRemindersIntent",
+HANDLED_ELSEWHERE = {"ResearchIntent", "SearchIntent", "MassageQuestionIntent", "SetReminderIntent", "ListRemindersIntent",
                      "CancelReminderIntent", "ForgetMeIntent",
                      "SlowerIntent", "FasterIntent", "NormalSpeedIntent", "RepeatSlowlyIntent",
                      "ShortAnswersIntent", "DetailedAnswersIntent"}

@@ -78,7 +78,7 @@ def test_idioms_history_and_near_misses_are_not_urgent(words):
 
 
 def test_an_idiom_keeps_its_meaning_for_understanding():
-    assert TRIAGE.plain("This fatigue is KILLING me!") == "this fatigue is really hurting me"
+    assert TRIAGE.plain("This fatigue is KILLING me!") == "this fatigue is really bothering me"
     assert TRIAGE.plain("what's the A M T A") == "what's the amta"
 
 

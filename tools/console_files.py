@@ -53,7 +53,7 @@ PROFILER = [
     ("how do i find a massage therapist", "FindTherapistIntent"),
     ("what is shiatsu", "MassageTypeIntent"),
     ("how often should i get a massage", "FrequencyIntent"),
-    ("my legs are so stiff would massage help", "SearchIntent"),
+    ("my legs are so stiff would massage help", "MassageQuestionIntent"),
     ("my dad collapsed", "EmergencyIntent"),
     ("i don't want to live anymore", "CrisisIntent"),
     ("remind me every tuesday at 10 am to book a massage", "SetReminderIntent"),

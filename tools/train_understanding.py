@@ -36,10 +36,10 @@ from msguide.handlers.answers import SLOT_INTENTS  # noqa: E402
 
 EXTRA = os.path.join(ROOT, "interactionModels", "understanding.yaml")
 OUT = understand.UNDERSTANDING_FILE
-TRAINER_VERSION = 7
+TRAINER_VERSION = 8
 MAX_PER_CLASS = 250
 QUESTION_WEIGHT = 2
-SKIP_INTENTS = ("SearchIntent",)
+SKIP_INTENTS = ("SearchIntent", understand.MASSAGE_CARRIER_INTENT)
 # Scope topics the classifier learns too (understand.URGENT), as a second safety
 # net behind triage's rules for emergencies and crises worded in ways no rule foresaw.
 C = 2.0
@@ -97,14 +97,17 @@ def examples(source, content, extra):
 
 
 def carriers(source):
-    """The carrier phrases of SearchIntent: the words Alexa leaves out of the
-    {query} slot. Longest first, so "what is" is tried before "what"."""
-    found = set()
-    for pattern in source["intents"]["SearchIntent"]["samples"]:
-        for sample in expand(pattern, source.get("vocab") or {}):
-            if sample.endswith("{query}"):
-                found.add(sample[:-len("{query}")].strip())
-    return sorted((c for c in found if c), key=lambda c: (-len(c), c))
+    """The carrier phrases of the free-form intents: the words Alexa leaves out
+    of the {query} slot, each with what the skill puts back in their place (the
+    word "massage" for MassageQuestionIntent's, see understand.as_asked).
+    Longest first, so "what is" is tried before "what"."""
+    found = {}
+    for intent in ("SearchIntent", understand.MASSAGE_CARRIER_INTENT):
+        for pattern in source["intents"][intent]["samples"]:
+            for sample in expand(pattern, source.get("vocab") or {}):
+                if sample.endswith("{query}"):
+                    found.setdefault(sample[:-len("{query}")].strip(), intent)
+    return sorted(((c, i) for c, i in found.items() if c), key=lambda ci: (-len(ci[0]), ci[0]))
 
 
 def as_heard(found, source):
@@ -116,9 +119,9 @@ def as_heard(found, source):
         extra = []
         for text in texts:
             mark, bare = ("*", text[1:]) if text.startswith("*") else ("", text)
-            for carrier in starts:
+            for carrier, intent in starts:
                 if bare.startswith(carrier + " ") and len(bare) > len(carrier) + 1:
-                    extra.append(mark + bare[len(carrier) + 1:])
+                    extra.append(mark + understand.as_asked(intent, bare[len(carrier) + 1:]))
                     break
         texts.extend(extra)
     return found

@@ -3,7 +3,7 @@
 The rules are data (content/triage.json); this module is their one owner. It
 loads and validates them at start-up (a bad rule raises ContentError naming
 the file, the tier and the rule), replaces idioms by their meaning ("this
-fatigue is killing me" is "this fatigue is really hurting me"), then tries the tiers in order: crisis, emergency,
+fatigue is killing me" is "this fatigue is really bothering me"), then tries the tiers in order: crisis, emergency,
 overheating, relapse, contraindications, medicines, diagnosis. The first
 rule that fires names the topic that answers.
 

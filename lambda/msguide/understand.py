@@ -48,6 +48,16 @@ def stem(word):
     return word
 
 
+# Free-form words that came in a carrier naming massage ("can massage {query}"):
+# Alexa sends only the slot, so the skill puts the carrier's subject back.
+MASSAGE_CARRIER_INTENT = "MassageQuestionIntent"
+
+
+def as_asked(intent_name, words):
+    """The words as the classifier should read them, given the intent that carried them."""
+    return "massage " + words if intent_name == MASSAGE_CARRIER_INTENT else words
+
+
 def tokens(text):
     text = str(text or "").lower().replace("\u2019", "'")
     return [stem(w.replace("'", "")) for w in _WORD.findall(text)]

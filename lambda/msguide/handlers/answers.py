@@ -8,7 +8,7 @@ from ..render import Say
 from ..search import default_search
 from ..state import clean_thing
 from ..triage import default_triage
-from ..understand import default_understanding
+from ..understand import MASSAGE_CARRIER_INTENT, as_asked, default_understanding
 
 # intent -> (slot name, slot type, topic when the slot is empty,
 #            template topic for a value the content does not cover)
@@ -150,14 +150,14 @@ class AnswerFreeFormQuestion(AbstractRequestHandler):
     question is outside the fact sheet or outside massage and MS."""
 
     def can_handle(self, handler_input):
-        return _intent_name(handler_input) == "SearchIntent"
+        return _intent_name(handler_input) in ("SearchIntent", MASSAGE_CARRIER_INTENT)
 
     def handle(self, handler_input):
         _value, words = resolved_slot(handler_input, "query")
         if not words:
             return say_prompt(handler_input, "unknown")
         triage = default_triage()
-        words = triage.plain(words) or words
+        words = as_asked(_intent_name(handler_input), triage.plain(words) or words)
         search = default_search()
         reading = default_understanding().read(words, lexical=search.best_id,
                                                calm=triage.past_or_ongoing(words))
