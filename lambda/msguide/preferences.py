@@ -17,33 +17,32 @@ all, means the defaults.
 from .memory import memory
 
 
-def current(handler_input):
-    """The preferences for this request (a dict; empty means the defaults)."""
-    from .respond import current_state, in_session, is_launch, set_state
-    state = current_state(handler_input)
+def current(handler_input, state):
+    """The preferences for this request (a dict; empty means the defaults).
+
+    `state` is the request's session State; the caller writes it back (reply
+    does), so a preference read from memory is carried to the next turn."""
     if state.pref is not None:
         return state.pref
-    if not (state.opened or is_launch(handler_input)):
+    if not (state.opened or getattr(handler_input.request_envelope.request, "object_type", None)
+            == "LaunchRequest"):
         return {}                   # a one-shot question: no memory read
     from .state import clean_preferences
     remembered = memory(handler_input)
-    pref = clean_preferences(remembered.get("pref")) if remembered.available else {}
-    if in_session(handler_input):
-        state.pref = pref
-        set_state(handler_input, state.to_attributes())
-    return pref
+    state.pref = clean_preferences(remembered.get("pref")) if remembered.available else {}
+    return state.pref
 
 
 def change(handler_input, **changes):
     """Set (or, with None, clear) preferences for this session and in memory."""
     from .respond import current_state, set_state
-    pref = dict(current(handler_input))
+    state = current_state(handler_input)
+    pref = dict(current(handler_input, state))
     for key, value in changes.items():
         if value is None:
             pref.pop(key, None)
         else:
             pref[key] = value
-    state = current_state(handler_input)
     state.pref = pref
     set_state(handler_input, state.to_attributes())
     memory(handler_input).set("pref", pref or None)

@@ -7,6 +7,8 @@ from ask_sdk_model.ui import Image, StandardCard
 
 from .content import default_content
 from .memory import memory
+from .preferences import current as preferences
+from .screens import apl_version, render_directive
 from .render import TOPIC_PROMPTS, Say, escape, render
 from .state import read_state
 from .wording import for_locale
@@ -74,13 +76,13 @@ def reply(handler_input, say):
         if not remembered.get("hint_heard"):          # once per user: "say speak slower"
             say.text = "speed_hint"
             remembered.set("hint_heard", True)
-    from .preferences import current as preferences
-    pref = preferences(handler_input)
+    state = current_state(handler_input)
+    pref = preferences(handler_input, state)
     if say.topic is not None and say.part == "answer" and pref.get("detail") == "full" \
             and not say.topic.emergency:
         say.part = "full"                             # straight on to the details
-    spoken = render(say, content(), request_locale(handler_input), first_launch, pref.get("rate"))
-    state = current_state(handler_input)
+    locale = request_locale(handler_input)
+    spoken = render(say, content(), locale, first_launch, pref.get("rate"))
     if say.prompt in ("launch", "welcome_back") and is_launch(handler_input):
         state.opened = True
     if say.topic is not None:
@@ -101,10 +103,8 @@ def reply(handler_input, say):
     builder = handler_input.response_builder
     builder.speak(spoken.ssml)
     builder.set_card(card(spoken.card_title, spoken.card_text))
-    from .screens import render_directive
-    screen = render_directive(handler_input, say, spoken, content(), for_locale(request_locale(handler_input)))
-    if screen is not None:
-        builder.add_directive(screen)
+    if apl_version(handler_input.request_envelope) is not None:       # a screen device
+        builder.add_directive(render_directive(handler_input, say, spoken, content(), for_locale(locale)))
     if spoken.end_session:
         builder.set_should_end_session(True)
     else:
