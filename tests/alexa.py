@@ -37,6 +37,14 @@ class Session(SimulatedUser):
         return response
 
 
+def sender(adapter):
+    """envelope -> response through the real skill with `adapter` as its memory
+    (None: no memory), serialised both ways as the Lambda door does."""
+    from msguide.skill import build_skill
+    from msguide_tools.certcheck import skill_sender
+    return skill_sender(build_skill(persistence_adapter=adapter))
+
+
 def speech_text(response):
     """Plain text of the output speech (and proof that the SSML is well-formed)."""
     speech = response["response"].get("outputSpeech")

@@ -5,11 +5,10 @@ import subprocess
 import sys
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
-from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_core.utils import is_intent_name
 
 from conftest import ROOT
-from msguide.handlers import exception_handlers, request_handlers, response_interceptors
+from msguide.skill import build_skill
 from msguide_tools import certcheck
 
 
@@ -25,15 +24,7 @@ def test_the_skill_passes_its_certification_self_check():
 
 def skill_with(first_handler):
     """The real skill with one handler put in front of the others."""
-    builder = CustomSkillBuilder()
-    builder.add_request_handler(first_handler)
-    for handler in request_handlers():
-        builder.add_request_handler(handler)
-    for handler in exception_handlers():
-        builder.add_exception_handler(handler)
-    for interceptor in response_interceptors():
-        builder.add_global_response_interceptor(interceptor)
-    return builder.create()
+    return build_skill(persistence_adapter=None, first_handlers=[first_handler])
 
 
 class HelpThatForgetsToAsk(AbstractRequestHandler):

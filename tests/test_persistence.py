@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from alexa import Session, speech_text
+from alexa import Session, sender, speech_text
 from msguide import persistence
 from msguide.skill import build_skill
 
@@ -87,13 +87,7 @@ def test_configuration_chooses_the_adapter(tmp_path):
 @pytest.fixture
 def skill_with_file(tmp_path):
     adapter = persistence.SQLiteAdapter(str(tmp_path / "memory.sqlite3"))
-    skill = build_skill(persistence_adapter=adapter)
-
-    def send(envelope):
-        from ask_sdk_model import RequestEnvelope
-        request = skill.serializer.deserialize(json.dumps(envelope), RequestEnvelope)
-        return skill.serializer.serialize(skill.invoke(request_envelope=request, context=None))
-    return send, adapter
+    return sender(adapter), adapter
 
 
 def test_returning_user_hears_the_short_disclaimer_and_the_last_topic(skill_with_file):

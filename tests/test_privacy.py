@@ -12,22 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from alexa import Session, speech_text, turn
+from alexa import Session, sender, speech_text, turn
 from msguide import persistence
 from msguide.content import default_content
-from msguide.skill import build_skill
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def sender(adapter):
-    skill = build_skill(persistence_adapter=adapter)
-
-    def send(envelope):
-        from ask_sdk_model import RequestEnvelope
-        request = skill.serializer.deserialize(json.dumps(envelope), RequestEnvelope)
-        return skill.serializer.serialize(skill.invoke(request_envelope=request, context=None))
-    return send
 
 
 @pytest.fixture
@@ -128,6 +117,13 @@ def test_two_recognised_people_on_one_account_keep_separate_memories(sqlite_stor
     assert not any("ALICE" in i or "BOB" in i for i in ids)              # hashed, never raw
 
 
+def remembered_then_opened(send, user):
+    """A user with a remembered topic, in a new session they opened."""
+    a_session_about(send, user, "SymptomIntent", **TIRED)
+    user.new_session()
+    turn(send, user, user.launch())
+
+
 def forget_me(send, user, answer):
     asked = speech_text(turn(send, user, user.intent("ForgetMeIntent")))
     assert asked.endswith("Shall I erase it?") and "last topic" in asked
@@ -137,9 +133,7 @@ def forget_me(send, user, answer):
 def test_forget_me_asks_first_and_no_keeps_the_record(sqlite_store):
     send, _adapter, path = sqlite_store
     user = Session()
-    a_session_about(send, user, "SymptomIntent", **TIRED)
-    user.new_session()
-    turn(send, user, user.launch())
+    remembered_then_opened(send, user)
     kept = forget_me(send, user, "AMAZON.NoIntent")
     assert "haven't erased anything" in kept and kept.endswith("?")     # never a dead end
     assert "fatigue" in json.dumps(rows(path))
@@ -148,9 +142,7 @@ def test_forget_me_asks_first_and_no_keeps_the_record(sqlite_store):
 def test_forget_me_erases_the_record_on_sqlite(sqlite_store):
     send, _adapter, path = sqlite_store
     user = Session()
-    a_session_about(send, user, "SymptomIntent", **TIRED)
-    user.new_session()
-    turn(send, user, user.launch())
+    remembered_then_opened(send, user)
     done = forget_me(send, user, "AMAZON.YesIntent")
     assert "erased what I remembered" in done
     turn(send, user, user.intent("AMAZON.StopIntent"))   # the ending session writes nothing back

@@ -11,9 +11,8 @@ import zoneinfo
 
 import pytest
 
-from alexa import Session, confirmed, ends_session, speech_text, turn
+from alexa import Session, confirmed, ends_session, sender, speech_text, turn
 from msguide import persistence
-from msguide.skill import build_skill
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 BOOK = {"task": ("book a massage", "book a massage")}
@@ -21,16 +20,6 @@ BOOK = {"task": ("book a massage", "book a massage")}
 
 def directives(response):
     return response["response"].get("directives") or []
-
-
-def skill_sender(adapter):
-    skill = build_skill(persistence_adapter=adapter)
-
-    def send(envelope):
-        from ask_sdk_model import RequestEnvelope
-        request = skill.serializer.deserialize(json.dumps(envelope), RequestEnvelope)
-        return skill.serializer.serialize(skill.invoke(request_envelope=request, context=None))
-    return send
 
 
 def consent_flow(send, fake_api, echo_token=True, **slots):
@@ -51,7 +40,7 @@ def test_dynamodb_keeps_the_pending_reminder_through_consent(dynamodb, fake_api)
     # The old AskFor token carried nothing, so this is memory alone: the stored
     # plan comes back from DynamoDB with Decimal numbers.
     adapter = persistence.ExpiringDynamoDbAdapter("memory", dynamodb_resource=dynamodb)
-    done, _ = consent_flow(skill_sender(adapter), fake_api, echo_token=False,
+    done, _ = consent_flow(sender(adapter), fake_api, echo_token=False,
                            weekly_on=("tuesday", "tuesday"), time="10:00", **BOOK)
     assert "every Tuesday at 10 AM to book a massage" in speech_text(done)
     assert len(fake_api.reminders) == 1
@@ -68,7 +57,7 @@ def test_numbers_from_any_store_are_plain_on_read():
 # ------------------------------------------------------------------ 7. no store at all
 
 def test_with_no_memory_the_token_carries_the_pending_reminder(fake_api):
-    done, _ = consent_flow(skill_sender(None), fake_api, task=("go to my massage", "go to my massage"),
+    done, _ = consent_flow(sender(None), fake_api, task=("go to my massage", "go to my massage"),
                            date=(datetime.datetime.now(LA).date() + datetime.timedelta(days=2)).isoformat(),
                            time="15:30")
     assert "at 3:30 PM to go to your massage" in speech_text(done)
@@ -81,7 +70,7 @@ def test_a_forged_or_damaged_token_is_not_trusted(fake_api):
     forged = base64.urlsafe_b64encode(json.dumps(
         {"task": "rm -rf", "time": [99, 0]}).encode()).decode().rstrip("=")
     for token in ("msguide-reminder:" + forged, "msguide-reminder:%%%", "x" * 5000):
-        reply = skill_sender(None)(session.permission_answer("ACCEPTED", token=token))
+        reply = sender(None)(session.permission_answer("ACCEPTED", token=token))
         assert "I can remind you to" in speech_text(reply) and fake_api.reminders == {}
 
 
@@ -197,7 +186,7 @@ def test_an_alexa_error_on_the_permission_answer_is_not_a_refusal(handler, fake_
 
 def test_every_reminder_made_is_remembered_past_twenty(tmp_path, fake_api):
     adapter = persistence.SQLiteAdapter(str(tmp_path / "memory.sqlite3"))
-    send = skill_sender(adapter)
+    send = sender(adapter)
     session = Session(api=fake_api, reminders_permission="GRANTED")
     base = datetime.datetime.now(LA).date()
     for day in range(1, 26):
@@ -223,7 +212,7 @@ def test_a_reminder_past_its_time_is_forgotten():
 def test_a_corrupt_sqlite_file_is_moved_aside_and_a_fresh_one_used(tmp_path, caplog):
     path = tmp_path / "memory.sqlite3"
     path.write_bytes(b"this is not a database " * 100)
-    send = skill_sender(persistence.SQLiteAdapter(str(path)))
+    send = sender(persistence.SQLiteAdapter(str(path)))
     session = Session()
     reply = turn(send, session, session.launch())
     assert "Welcome" in speech_text(reply)
@@ -238,7 +227,7 @@ def test_a_corrupt_sqlite_file_is_moved_aside_and_a_fresh_one_used(tmp_path, cap
 def test_one_user_on_two_threads_keeps_every_token(tmp_path, fake_api):
     import threading
     adapter = persistence.SQLiteAdapter(str(tmp_path / "memory.sqlite3"))
-    send = skill_sender(adapter)
+    send = sender(adapter)
     user = Session(api=fake_api, reminders_permission="GRANTED")
     base = datetime.datetime.now(LA).date()
     errors = []

@@ -10,12 +10,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from alexa import Session, speech_text, turn
+from alexa import Session, sender, speech_text, turn
 from msguide import persistence
 from msguide.content import default_content
 from msguide.render import Say, render
 from msguide_sim.nlu import VoiceModel
-from test_privacy import sender
 
 SLOW = '<prosody rate="80%">'
 FAST = '<prosody rate="115%">'

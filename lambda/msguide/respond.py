@@ -103,8 +103,10 @@ def reply(handler_input, say):
     builder = handler_input.response_builder
     builder.speak(spoken.ssml)
     builder.set_card(card(spoken.card_title, spoken.card_text))
-    if apl_version(handler_input.request_envelope) is not None:       # a screen device
-        builder.add_directive(render_directive(handler_input, say, spoken, content(), for_locale(locale)))
+    version = apl_version(handler_input.request_envelope)
+    screen = render_directive(version, say, spoken, content(), for_locale(locale)) if version else None
+    if screen is not None:                                           # a device with a display
+        builder.add_directive(screen)
     if spoken.end_session:
         builder.set_should_end_session(True)
     else:

@@ -97,11 +97,9 @@ def screen_data(say, spoken, content, words):
             "numbers": [], "buttons": buttons[:MAX_BUTTONS]}
 
 
-def render_directive(handler_input, say, spoken, content, words):
-    """The RenderDocument directive for this reply, or None for a device without a screen."""
-    version = apl_version(handler_input.request_envelope)
-    if version is None:
-        return None
+def render_directive(version, say, spoken, content, words):
+    """The RenderDocument directive for this reply on a device whose APL runtime is
+    `version` (from apl_version), or None when it is older than every document."""
     chosen = document_for(version)
     if chosen is None:
         return None

@@ -9,11 +9,13 @@ from .handlers import exception_handlers, request_handlers, response_interceptor
 from .persistence import from_environment
 
 
-def build_skill(persistence_adapter="from environment", api_client=None):
+def build_skill(persistence_adapter="from environment", api_client=None, first_handlers=()):
     """Validate the content and assemble a CustomSkill.
 
     The persistence adapter defaults to the one the environment configures
     (msguide.persistence); pass None for a skill that remembers nothing.
+    `first_handlers` are tried before the skill's own (tools/certcheck.py's
+    tests put a deliberately broken one there).
     """
     default_content()          # fail at start-up, not mid-conversation
     if persistence_adapter == "from environment":
@@ -22,7 +24,7 @@ def build_skill(persistence_adapter="from environment", api_client=None):
                                  api_client=api_client or StdlibApiClient())
     for interceptor in response_interceptors():
         builder.add_global_response_interceptor(interceptor)
-    for handler in request_handlers():
+    for handler in list(first_handlers) + request_handlers():
         builder.add_request_handler(handler)
     for handler in exception_handlers():
         builder.add_exception_handler(handler)

@@ -11,7 +11,7 @@ from .conversation import (CloseSkill, GiveHelp, GiveMore, GoBack, HandleFallbac
                            StartOver)
 from .lifecycle import (AcknowledgeEvent, ApologiseForError, EndSession,
                         ForgetDisabledUser, LogSkillError, SaveMemory)
-from .preferences import ChangeAnswerLength, ChangeSpeechRate, RepeatSlowly
+from .preferences import ChangePreference, RepeatSlowly
 from .privacy import ForgetMe
 from .screen import TouchScreen
 from .reminders import AnswerPermissionRequest, CancelReminder, ListReminders, SetReminder
@@ -30,8 +30,7 @@ def request_handlers():
         CancelReminder(),
         AnswerPermissionRequest(),
         ForgetMe(),
-        ChangeSpeechRate(),
-        ChangeAnswerLength(),
+        ChangePreference(),
         RepeatSlowly(),
         TouchScreen(),
         GiveHelp(),

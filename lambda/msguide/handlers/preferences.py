@@ -7,34 +7,27 @@ from .. import preferences
 from ..respond import current_state, request_locale, say_notice
 from ..wording import for_locale
 
-RATE_INTENTS = {"SlowerIntent": "slow", "FasterIntent": "fast", "NormalSpeedIntent": None}
-LENGTH_INTENTS = {"ShortAnswersIntent": None, "DetailedAnswersIntent": "full"}
+# intent -> (preference, value (None: the default), what to say)
+CHANGES = {
+    "SlowerIntent": ("rate", "slow", "rate_slow"),
+    "FasterIntent": ("rate", "fast", "rate_fast"),
+    "NormalSpeedIntent": ("rate", None, "rate_normal"),
+    "ShortAnswersIntent": ("detail", None, "detail_short"),
+    "DetailedAnswersIntent": ("detail", "full", "detail_full"),
+}
 
 
-class ChangeSpeechRate(AbstractRequestHandler):
-    """From now on (remembered), confirmed at the new speed."""
-
-    def can_handle(self, handler_input):
-        return any(is_intent_name(name)(handler_input) for name in RATE_INTENTS)
-
-    def handle(self, handler_input):
-        rate = RATE_INTENTS[handler_input.request_envelope.request.intent.name]
-        preferences.change(handler_input, rate=rate)
-        words = for_locale(request_locale(handler_input))
-        return say_notice(handler_input, words["rate_" + (rate or "normal")])
-
-
-class ChangeAnswerLength(AbstractRequestHandler):
-    """Short answers first (the default), or straight on to the details; remembered."""
+class ChangePreference(AbstractRequestHandler):
+    """From now on (remembered), confirmed already in the new way (a new speed
+    is heard in the confirmation itself)."""
 
     def can_handle(self, handler_input):
-        return any(is_intent_name(name)(handler_input) for name in LENGTH_INTENTS)
+        return any(is_intent_name(name)(handler_input) for name in CHANGES)
 
     def handle(self, handler_input):
-        detail = LENGTH_INTENTS[handler_input.request_envelope.request.intent.name]
-        preferences.change(handler_input, detail=detail)
-        words = for_locale(request_locale(handler_input))
-        return say_notice(handler_input, words["detail_" + (detail or "short")])
+        key, value, said = CHANGES[handler_input.request_envelope.request.intent.name]
+        preferences.change(handler_input, **{key: value})
+        return say_notice(handler_input, for_locale(request_locale(handler_input))[said])
 
 
 class RepeatSlowly(AbstractRequestHandler):
