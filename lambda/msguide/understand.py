@@ -96,6 +96,7 @@ class Understanding:
         self._parsed = {}
         # a reading depends only on the words (and the fixed lexical search)
         self.read = functools.lru_cache(maxsize=CACHE_SIZE)(self._read)
+        self.asks_for_research = functools.lru_cache(maxsize=CACHE_SIZE)(self._asks_for_research)
         self.answer_at = data["thresholds"]["answer"]
         self.confirm_at = data["thresholds"]["confirm"]
         # without a single massage or MS word, only a very sure reading answers
@@ -130,7 +131,7 @@ class Understanding:
     def in_domain(self, text):
         return bool(set(tokens(text)) & self.domain)
 
-    def asks_for_research(self, text):
+    def _asks_for_research(self, text):
         """True when the words ask what the research says ("according to studies")."""
         return bool(set(tokens(text)) & self.research)
 

@@ -22,7 +22,7 @@ class ChangePreference(AbstractRequestHandler):
     is heard in the confirmation itself)."""
 
     def can_handle(self, handler_input):
-        return any(is_intent_name(name)(handler_input) for name in CHANGES)
+        return getattr(getattr(handler_input.request_envelope.request, "intent", None), "name", None) in CHANGES
 
     def handle(self, handler_input):
         key, value, said = CHANGES[handler_input.request_envelope.request.intent.name]
