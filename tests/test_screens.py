@@ -37,19 +37,18 @@ def screen_of(response):
 
 def every_intent():
     model = json.load(open(CUSTOM_MODEL))["interactionModel"]["languageModel"]
-    from msguide_tools.certcheck import _slots_for
     types = {t["name"]: t for t in model.get("types", [])}
     return [(i["name"], i, types) for i in model["intents"]]
 
 
 @pytest.mark.parametrize("name, intent, types", every_intent(), ids=lambda v: v if isinstance(v, str) else "")
 def test_every_intent_gets_a_screen_on_a_display_and_none_without(handler, name, intent, types):
-    from msguide_tools.certcheck import _slots_for
+    from msguide_tools.certcheck import slots_for
     replies = {}
     for device in (None, "hub-landscape-large"):
         user = Session(screen=SCREENS[device] if device else None)
         user.absorb(handler(user.launch(), None))
-        replies[device] = handler(user.intent_with_slots(name, _slots_for(intent, types, user.skill_id)), None)
+        replies[device] = handler(user.intent_with_slots(name, slots_for(intent, types, user.skill_id)), None)
     voice, screen = replies[None], replies["hub-landscape-large"]
     assert not any(d["type"].startswith("Alexa.Presentation.APL") for d in directives(voice))
     if "outputSpeech" not in screen["response"]:

@@ -197,7 +197,7 @@ def response_problems(response, speaks=True):
     return problems
 
 
-def _slots_for(intent, types, skill_id):
+def slots_for(intent, types, skill_id):
     from msguide_sim.envelopes import slot
     slots = {}
     for entry in intent.get("slots", []):
@@ -246,7 +246,7 @@ def conversation_checks(send, locale):
     for intent in language["intents"]:
         name = intent["name"]
         user, _ = opened()
-        response = turn(user, user.intent_with_slots(name, _slots_for(intent, types, user.skill_id)))
+        response = turn(user, user.intent_with_slots(name, slots_for(intent, types, user.skill_id)))
         problems = response_problems(response)
         if name in ("EmergencyIntent", "CrisisIntent") and not _ends(response):
             problems.append("an emergency reply must end the session")
@@ -262,7 +262,7 @@ def conversation_checks(send, locale):
         check("%s ends the session" % name.split(".")[1], _ends(response) and not response_problems(response))
 
     user, _ = opened()
-    slots = _slots_for({"slots": [{"name": "symptom", "type": "SYMPTOM"}]}, types, user.skill_id)
+    slots = slots_for({"slots": [{"name": "symptom", "type": "SYMPTOM"}]}, types, user.skill_id)
     answer = turn(user, user.intent_with_slots("SymptomIntent", slots))
     offered = _plain(_speech(answer)).endswith("?")
     declined = turn(user, user.intent_with_slots("AMAZON.NoIntent", {}))
@@ -276,7 +276,7 @@ def conversation_checks(send, locale):
     check("session end gets no speech", not _speech(ended) and not response_problems(ended, speaks=False))
 
     user = SimulatedUser(locale=locale)
-    slots = _slots_for({"slots": [{"name": "heat", "type": "HEAT"}]}, types, user.skill_id)
+    slots = slots_for({"slots": [{"name": "heat", "type": "HEAT"}]}, types, user.skill_id)
     one_shot = turn(user, user.intent_with_slots("HeatIntent", slots))
     problems = response_problems(one_shot)
     check("one-shot question answered", not problems, "; ".join(problems))

@@ -47,6 +47,11 @@ def request_locale(handler_input):
         return ""
 
 
+def words_for(handler_input):
+    """The shared wording (msguide/wording.json) for the request's locale."""
+    return for_locale(request_locale(handler_input))
+
+
 def remember_last_topic(handler_input):
     """At the end of a session, keep its last topic for "last time we talked about".
 
@@ -146,7 +151,7 @@ def say_notice(handler_input, text, card=None):
 
 def goodbye(handler_input):
     remember_last_topic(handler_input)
-    text = for_locale(request_locale(handler_input))["goodbye"]
+    text = words_for(handler_input)["goodbye"]
     set_state(handler_input, {})
     return (handler_input.response_builder
             .speak(escape(text))

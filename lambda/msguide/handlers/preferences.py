@@ -4,8 +4,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.utils import is_intent_name
 
 from .. import preferences
-from ..respond import current_state, request_locale, say_notice
-from ..wording import for_locale
+from ..respond import current_state, say_notice, words_for
 
 # intent -> (preference, value (None: the default), what to say)
 CHANGES = {
@@ -27,7 +26,7 @@ class ChangePreference(AbstractRequestHandler):
     def handle(self, handler_input):
         key, value, said = CHANGES[handler_input.request_envelope.request.intent.name]
         preferences.change(handler_input, **{key: value})
-        return say_notice(handler_input, for_locale(request_locale(handler_input))[said])
+        return say_notice(handler_input, words_for(handler_input)[said])
 
 
 class RepeatSlowly(AbstractRequestHandler):

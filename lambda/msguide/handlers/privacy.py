@@ -4,12 +4,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.utils import is_intent_name
 
 from ..memory import memory
-from ..respond import current_state, request_locale, say_notice, set_state
-from ..wording import for_locale
-
-
-def _words(handler_input):
-    return for_locale(request_locale(handler_input))
+from ..respond import current_state, say_notice, set_state, words_for
 
 
 class ForgetMe(AbstractRequestHandler):
@@ -19,7 +14,7 @@ class ForgetMe(AbstractRequestHandler):
         return is_intent_name("ForgetMeIntent")(handler_input)
 
     def handle(self, handler_input):
-        words = _words(handler_input)
+        words = words_for(handler_input)
         if not memory(handler_input).available:
             return say_notice(handler_input, words["forget_nothing"])
         response = say_notice(handler_input, words["forget_confirm"])
@@ -31,7 +26,7 @@ class ForgetMe(AbstractRequestHandler):
 
 def answer_forget(handler_input, yes):
     """'Yes' erases the speaker's record on the store now; 'no' keeps it."""
-    words = _words(handler_input)
+    words = words_for(handler_input)
     if not yes:
         return say_notice(handler_input, words["forget_kept"])
     memory(handler_input).forget()

@@ -33,17 +33,12 @@ from ..alexa_api import readable_reminders
 from ..content import default_content
 from ..logs import logger
 from ..memory import memory
-from ..respond import current_state, say_notice, set_state
-from ..wording import for_locale
+from ..respond import current_state, say_notice, set_state, words_for
 from .answers import resolved_slot
 
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
 TOKEN_PREFIX = "msguide-reminder"
 MAX_TOKEN = 600
-
-
-def _words(handler_input):
-    return for_locale(get_locale(handler_input) or "")
 
 
 def permission_status(handler_input):
@@ -93,7 +88,7 @@ def ask_for_permission(handler_input, plan=None):
 def explain_permission(handler_input):
     """Permission missing after it was asked for: explain once, send the card, never loop."""
     card = AskForPermissionsConsentCard(permissions=[SCOPE])
-    return say_notice(handler_input, _words(handler_input)["reminder_permission_trouble"], card=card)
+    return say_notice(handler_input, words_for(handler_input)["reminder_permission_trouble"], card=card)
 
 
 def need_permission(handler_input, plan=None):
@@ -112,7 +107,7 @@ def _api_error(handler_input, exc, plan=None, stage="other"):
     """The spoken answer to a failed API call (or a permission request). `stage`:
     "create" (the reminder may exist), "before" (nothing was sent) or "other"."""
     status = _status(exc)
-    words = _words(handler_input)
+    words = words_for(handler_input)
     logger().warning("reminders API answered %s", status)
     if status in (401, 403):
         return need_permission(handler_input, plan)
@@ -198,7 +193,7 @@ def _scheduled(handler_input, plan):
     """(_schedule's answer, None), or (None, the spoken refusal): a time already
     past, the Settings API failing, an unknown time zone. Nothing was sent yet."""
     from ask_sdk_model.services import ServiceException
-    words = _words(handler_input)
+    words = words_for(handler_input)
     try:
         return _schedule(handler_input, plan), None
     except model.PlanError:
@@ -212,7 +207,7 @@ def _scheduled(handler_input, plan):
 
 def confirm_reminder(handler_input, plan):
     """One confirmation turn before anything is created: "... Shall I set it?"."""
-    words = _words(handler_input)
+    words = words_for(handler_input)
     if plan.vague:
         return say_notice(handler_input, words["reminder_which_day"].format(
             say=model.reminder_of(plan.task)["say"], task=_first_person(plan.task)))
@@ -238,14 +233,14 @@ def _first_person(task):
 
 def change_reminder(handler_input, offer):
     """'No' to "shall I set it?": nothing is set; say how to ask again."""
-    return say_notice(handler_input, _words(handler_input)["reminder_change"].format(
+    return say_notice(handler_input, words_for(handler_input)["reminder_change"].format(
         task=_first_person(offer["plan"]["task"])))
 
 
 def set_reminder(handler_input, plan):
     """Create the reminder, or ask for permission, or say truthfully why not."""
     from ask_sdk_model.services import ServiceException
-    words = _words(handler_input)
+    words = words_for(handler_input)
     if plan.vague:
         return confirm_reminder(handler_input, plan)
     if permission_status(handler_input) == "DENIED":
@@ -298,7 +293,7 @@ def _task_from(handler_input, slot="task"):
 
 def _which(handler_input):
     tasks = [t.reminder["say"] for t in default_content().reminder_topics.values()]
-    return say_notice(handler_input, _words(handler_input)["reminder_which"].format(
+    return say_notice(handler_input, words_for(handler_input)["reminder_which"].format(
         tasks=_listed(tasks, ", or ")))
 
 
@@ -322,7 +317,7 @@ class SetReminder(AbstractRequestHandler):
 
 def ask_am_or_pm(handler_input, plan):
     """'At three' arrives as 03:00: ask before setting a reminder for the small hours."""
-    words = _words(handler_input)
+    words = words_for(handler_input)
     pm = model.moved_by(plan, 12)
     clock = lambda p: model.clock(datetime.datetime(2000, 1, 1, *p.time))   # noqa: E731
     response = say_notice(handler_input, words["reminder_am_or_pm"].format(am=clock(plan), pm=clock(pm)))
@@ -347,7 +342,7 @@ class AnswerPermissionRequest(AbstractRequestHandler):
 
     def handle(self, handler_input):
         request = handler_input.request_envelope.request
-        words = _words(handler_input)
+        words = words_for(handler_input)
         remembered = memory(handler_input)
         code = str(getattr(getattr(request, "status", None), "code", None) or "200")
         if code != "200":                   # Alexa could not ask: its error, not the user's "no"
@@ -389,7 +384,7 @@ class ListReminders(AbstractRequestHandler):
 
     def handle(self, handler_input):
         from ask_sdk_model.services import ServiceException
-        words = _words(handler_input)
+        words = words_for(handler_input)
         try:
             alerts = _alerts(handler_input)
         except ServiceException as exc:
@@ -409,7 +404,7 @@ class CancelReminder(AbstractRequestHandler):
 
     def handle(self, handler_input):
         from ask_sdk_model.services import ServiceException
-        words = _words(handler_input)
+        words = words_for(handler_input)
         value, spoken = resolved_slot(handler_input, "task")
         task = value if model.known_task(value) else model.own_task(spoken)
         remembered = memory(handler_input)
