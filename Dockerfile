@@ -2,8 +2,10 @@
 # memory in an SQLite file on the /data volume. Set MSGUIDE_SKILL_ID.
 FROM python:3.11-slim
 WORKDIR /app
-COPY requirements/web.lock requirements/web.lock
-RUN pip install --no-cache-dir --require-hashes -r requirements/web.lock
+COPY requirements/bootstrap.lock requirements/web.lock requirements/
+# The pinned installer first (the image's pip may not install a hashed lock on every day).
+RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements/bootstrap.lock \
+    && pip install --no-cache-dir --require-hashes -r requirements/web.lock
 COPY pyproject.toml README.md PRIVACY.md TERMS.md ./
 COPY requirements/ requirements/
 COPY lambda/ lambda/

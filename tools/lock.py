@@ -94,6 +94,20 @@ def problems():
     return found
 
 
+BOOTSTRAP = os.path.join(REQ, "bootstrap.lock")
+
+
+def bootstrap_problems():
+    """The installer's own lock: one pinned, hashed pip and nothing else."""
+    if not os.path.exists(BOOTSTRAP):
+        return ["requirements/bootstrap.lock is missing"]
+    locked, unhashed = pins(BOOTSTRAP)
+    found = ["requirements/bootstrap.lock: %s has no hash" % name for name in unhashed]
+    if set(locked) != {"pip"}:
+        found.append("requirements/bootstrap.lock must pin pip alone, not %s" % sorted(locked))
+    return found
+
+
 def compile_locks():
     dev_lock = LOCKS[0][0]
     for lock, inputs in LOCKS:
@@ -114,7 +128,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not args.check:
         compile_locks()
-    found = problems()
+    found = problems() + bootstrap_problems()
     for problem in found:
         print(problem, file=sys.stderr)
     return 1 if found else 0

@@ -33,13 +33,34 @@ PROVIDED_BY_RUNTIME = ("boto3", "botocore", "s3transfer", "jmespath")
 FORBIDDEN = ("flask", "werkzeug", "waitress", "pytest", "yaml", "cryptography", "flask_ask_sdk")
 
 
+BOOTSTRAP_LOCK = os.path.join(ROOT, "requirements", "bootstrap.lock")
+
+
+def bootstrap_pip(folder):
+    """The pinned, hashed pip of requirements/bootstrap.lock, installed into `folder`.
+
+    Whatever pip this interpreter has, the lock is installed by the one the project
+    pins (an older bundled pip refuses hashed locks on some days). Returns the
+    environment that makes `python -m pip` run it."""
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "--require-hashes", "--no-deps", "--target", folder, "-r", BOOTSTRAP_LOCK],
+                   check=True)
+    return dict(os.environ, PYTHONPATH=folder + os.pathsep + os.environ.get("PYTHONPATH", ""))
+
+
 def install_requirements(target, platform):
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-               "--no-compile", "--target", target, "-r", os.path.join(LAMBDA_DIR, "requirements.txt")]
-    if platform:
-        command += ["--platform", platform, "--implementation", "cp",
-                    "--python-version", RUNTIME_PYTHON, "--only-binary=:all:"]
-    subprocess.run(command, check=True)
+    pip_home = tempfile.mkdtemp(prefix="msguide-pip-")
+    try:
+        env = bootstrap_pip(pip_home)
+        command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                   "--require-hashes", "--no-compile", "--target", target,
+                   "-r", os.path.join(LAMBDA_DIR, "requirements.txt")]
+        if platform:
+            command += ["--platform", platform, "--implementation", "cp",
+                        "--python-version", RUNTIME_PYTHON, "--only-binary=:all:"]
+        subprocess.run(command, check=True, env=env)
+    finally:
+        shutil.rmtree(pip_home, ignore_errors=True)
 
 
 def copy_skill(target):
