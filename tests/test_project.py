@@ -1,5 +1,6 @@
 """The project as a Python project: installable, locked, and honest on first run."""
 
+import json
 import os
 import re
 import shutil
@@ -101,24 +102,86 @@ def _locked(*names):
     return "\n".join(block.rstrip(" \\") for block in blocks) + "\n"
 
 
-def test_first_run_of_the_scripts_says_what_it_is_doing(tmp_path):
+def _tiny_project(tmp_path):
     (tmp_path / "scripts").mkdir()
+    (tmp_path / "requirements").mkdir()
     shutil.copy(os.path.join(ROOT, "scripts", "_venv.sh"), tmp_path / "scripts")
+    shutil.copy(os.path.join(ROOT, "requirements", "bootstrap.lock"), tmp_path / "requirements")
     (tmp_path / "tiny.lock").write_text(_locked("six", "setuptools"))
     (tmp_path / "pyproject.toml").write_text(
         '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
         '[project]\nname = "tiny"\nversion = "0"\n[tool.setuptools]\npy-modules = []\n')
+
+
+def _bootstrap_pip_version():
+    text = open(os.path.join(ROOT, "requirements", "bootstrap.lock"), encoding="utf-8").read()
+    return re.search(r"^pip==(\S+)", text, re.M).group(1)
+
+
+def test_first_run_of_the_scripts_says_what_it_is_doing(tmp_path):
+    _tiny_project(tmp_path)
+    # a first run that failed half way left a .venv/ behind: it must not be trusted
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / ".venv" / "bin" / "python").write_text("#!/bin/sh\nexit 1\n")
+    (tmp_path / ".venv" / "bin" / "python").chmod(0o755)
     run = ["bash", "-c", '. scripts/_venv.sh tiny.lock && echo ready']
     env = dict(os.environ, PYTHON=sys.executable)
-    first = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
-    assert first.returncode == 0, first.stderr
-    for said in ("creating a virtual environment", "installing 2 locked packages from tiny.lock",
-                 "installing this project", "installed in"):
-        assert said in first.stderr, first.stderr
-    assert re.search(r"(Collecting|Processing) six", first.stderr), first.stderr
+    # scripts/serve and scripts/test started together: one installs, the other waits
+    both = [subprocess.Popen(run, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env=env) for _ in range(2)]
+    results = [(p.wait(timeout=600), p.stdout.read(), p.stderr.read()) for p in both]
+    for code, out, err in results:
+        assert code == 0 and out.strip() == "ready", err
+    first = "".join(err for _code, _out, err in results)
+    for said in ("removing an unfinished .venv/", "creating a virtual environment",
+                 "installing 2 locked packages from tiny.lock", "installing this project", "installed in"):
+        assert said in first, first
+    assert re.search(r"(Collecting|Processing) six", first), first
+    # the pinned pip of requirements/bootstrap.lock, not the interpreter's bundled one, installs
+    used = subprocess.run([str(tmp_path / ".venv" / "bin" / "python"), "-m", "pip", "--version"],
+                          capture_output=True, text=True, check=True).stdout
+    assert used.startswith("pip %s " % _bootstrap_pip_version()), used
+    assert "with pip %s" % _bootstrap_pip_version() in first, first
     (tmp_path / "broken.lock").write_text("idna==3.20 --hash=sha256:" + "0" * 64 + "\n")
     broken = subprocess.run(["bash", "-c", ". scripts/_venv.sh broken.lock"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=300, env=env)
     assert broken.returncode != 0 and "pip failed installing broken.lock" in broken.stderr
+    # pip's own error lines, in full, naming the package
+    assert "ERROR" in broken.stderr and "idna" in broken.stderr.split("what it said:")[1], broken.stderr
     again = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
     assert again.stdout.strip() == "ready" and again.stderr == ""
+
+
+def test_an_old_python_is_refused_before_anything_is_made(tmp_path):
+    _tiny_project(tmp_path)
+    old = tmp_path / "python3.10"
+    old.write_text('#!/bin/sh\n[ "$1" = --version ] && echo "Python 3.10.12" && exit 0\nexit 1\n')
+    old.chmod(0o755)
+    run = subprocess.run(["bash", "-c", ". scripts/_venv.sh tiny.lock"], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=60, env=dict(os.environ, PYTHON=str(old)))
+    assert run.returncode == 1
+    assert "needs Python 3.11 or newer" in run.stderr and "Python 3.10.12" in run.stderr, run.stderr
+    assert not (tmp_path / ".venv").exists()
+    assert pyproject()["project"]["requires-python"] == ">=3.11"
+
+
+def test_the_bootstrap_pip_installs_the_development_lock_in_hash_mode(tmp_path):
+    """The whole dev lock, resolved and hash-checked by the pinned pip in a throwaway
+    venv (a dry run: nothing is installed; downloads come from pip's cache when warm)."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "--require-hashes", "--no-deps", "-r",
+                    os.path.join(ROOT, "requirements", "bootstrap.lock")], check=True)
+    report = tmp_path / "report.json"
+    run = subprocess.run([python, "-m", "pip", "install", "--dry-run", "--quiet", "--disable-pip-version-check",
+                          "--require-hashes", "--progress-bar", "off", "--report", str(report),
+                          "-r", os.path.join(ROOT, "requirements", "dev.lock")],
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-3000:]
+    from msguide_tools import lock
+    locked, _unhashed = lock.pins(os.path.join(ROOT, "requirements", "dev.lock"))
+    chosen = {lock.canonical(item["metadata"]["name"]): item["metadata"]["version"]
+              for item in json.load(open(report))["install"]}
+    assert chosen == locked
