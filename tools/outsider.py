@@ -21,8 +21,7 @@ import os
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import eval_sets  # noqa: E402  (the same hash split, expectations and scorer)
+from msguide_tools import eval_sets  # the same hash split, expectations and scorer
 
 ROOT = eval_sets.ROOT
 FOLDER = os.path.join(ROOT, "tests", "data", "outsider")

@@ -36,15 +36,13 @@ from msguide.handlers.answers import SLOT_INTENTS  # noqa: E402
 
 EXTRA = os.path.join(ROOT, "interactionModels", "understanding.yaml")
 OUT = understand.UNDERSTANDING_FILE
-TRAINER_VERSION = 8
+TRAINER_VERSION = 9
 MAX_PER_CLASS = 250
 QUESTION_WEIGHT = 2
 SKIP_INTENTS = ("SearchIntent", understand.MASSAGE_CARRIER_INTENT)
 # Scope topics the classifier learns too (understand.URGENT), as a second safety
 # net behind triage's rules for emergencies and crises worded in ways no rule foresaw.
 C = 2.0
-THRESHOLDS = {"answer": 0.5, "confirm": 0.12, "answer_outside_domain": 0.6, "lexical_confirm": 0.1,
-              "urgent": 0.35}
 MIN_WEIGHT = 0.02
 
 
@@ -165,10 +163,101 @@ def domain_words(extra, content):
     return sorted(s for s in stems if s not in understand.STOP and len(s) > 1)
 
 
+URGENT_SETS = (os.path.join(ROOT, "tests", "data", "safety_cases.yaml"),
+               os.path.join(ROOT, "tests", "data", "safety_found.yaml"))
+OUTSIDER = os.path.join(ROOT, "tests", "data", "outsider")
+URGENT_C = 0.3
+URGENT_NEGATIVE_KINDS = ("idiom", "nonurgent", "relapse", "overheating", "contraindication", "medicines",
+                         "diagnosis", "offtopic", "uncovered", "ordinary")
+
+
+def _tuning_part(case_id):
+    """The same hash split as tools/eval_sets.py: held-back phrasings never train."""
+    return int(hashlib.sha256(case_id.encode("utf-8")).hexdigest()[:8], 16) % 100 >= 30
+
+
+def urgent_examples(source, content):
+    """(texts, labels) for the urgent detector: "crisis", "emergency" or "calm".
+
+    Positives: the voice model's emergency and crisis samples, and the tuning part of
+    the project's safety sets and of the outsider batches (tests/data/outsider/).
+    Negatives: idioms, long-standing symptoms, relapse, heat, contraindications and
+    ordinary questions from the same sets, and every topic's natural questions."""
+    import glob
+    texts, labels = [], []
+    vocab = source.get("vocab") or {}
+    for intent, label in (("EmergencyIntent", "emergency"), ("CrisisIntent", "crisis")):
+        samples = sorted({re.sub(r"\{[a-z_]+\}", "", s) for p in source["intents"][intent]["samples"]
+                          for s in expand(p, vocab)})
+        for text in random.Random(11).sample(samples, min(len(samples), 400)):
+            texts.append(" ".join(text.split()))
+            labels.append(label)
+    for path in URGENT_SETS:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle) or {}
+        for kind, entries in data.items():
+            for entry in entries:
+                words = entry if isinstance(entry, str) else entry[0]
+                cid = "%s:%s" % (kind, " ".join(words.lower().split()))
+                if path.endswith("safety_cases.yaml") and not _tuning_part(cid):
+                    continue
+                texts.append(words)
+                labels.append(kind if kind in understand.URGENT else "calm")
+    for path in sorted(glob.glob(os.path.join(OUTSIDER, "batch-*.yaml"))):
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+        name = os.path.splitext(os.path.basename(path))[0]
+        for entry in data["cases"]:
+            say = " ".join(str(entry["say"]).split())
+            if not _tuning_part("outsider:%s:%s:%s" % (name, entry["kind"], say.lower())):
+                continue
+            texts.append(say)
+            labels.append(entry["kind"] if entry["kind"] in understand.URGENT else "calm")
+    for topic in content.topics.values():
+        if topic.group != "scope":
+            for question in topic.questions:
+                texts.append(question)
+                labels.append("calm")
+    # as the SearchQuery slot carries them: without the carrier they start with
+    starts = carriers(source)
+    for text, label in list(zip(texts, labels)):
+        for carrier, intent in starts:
+            if text.startswith(carrier + " ") and len(text) > len(carrier) + 1:
+                texts.append(understand.as_asked(intent, text[len(carrier) + 1:]))
+                labels.append(label)
+                break
+    return texts, labels
+
+
+def train_urgent(source, content):
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    texts, labels = urgent_examples(source, content)
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform([{f: 1 for f in understand.features(t)} for t in texts])
+    model = LogisticRegression(C=URGENT_C, max_iter=3000, class_weight="balanced")
+    model.fit(matrix, labels)
+    classes = [str(c) for c in model.classes_]
+    weights = {}
+    for column, feature in enumerate(vectorizer.get_feature_names_out()):
+        kept = ["%d:%s" % (row, round(float(model.coef_[row, column]), 3))
+                for row in range(len(classes)) if abs(model.coef_[row, column]) >= MIN_WEIGHT]
+        if kept:
+            weights[str(feature)] = " ".join(kept)
+    return {"classes": classes, "examples": len(texts),
+            "intercepts": [round(float(v), 3) for v in model.intercept_],
+            "weights": dict(sorted(weights.items()))}
+
+
 def inputs_digest():
+    import glob
     digest = hashlib.sha256()
-    digest.update(("trainer %d %s %s %s %s %s" % (TRAINER_VERSION, MAX_PER_CLASS, QUESTION_WEIGHT, C,
-                                                 THRESHOLDS, MIN_WEIGHT)).encode())
+    digest.update(("urgent %s" % URGENT_C).encode())
+    for path in list(URGENT_SETS) + sorted(glob.glob(os.path.join(OUTSIDER, "batch-*.yaml"))):
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
+    digest.update(("trainer %d %s %s %s %s" % (TRAINER_VERSION, MAX_PER_CLASS, QUESTION_WEIGHT, C,
+                                              MIN_WEIGHT)).encode())
     for path in (os.path.join(ROOT, "interactionModels", "model.yaml"), EXTRA, content_module.CONTENT_FILE,
                  os.path.abspath(understand.__file__)):
         with open(path, "rb") as handle:
@@ -203,10 +292,10 @@ def train():
         "examples": len(texts),
         "classes": classes,
         "intercepts": [round(float(v), 3) for v in model.intercept_],
-        "thresholds": THRESHOLDS,
         "domain_words": domain_words(extra, content),
         "research_words": sorted({understand.stem(w) for w in extra["research_words"]}),
         "weights": dict(sorted(weights.items())),
+        "urgent_detector": train_urgent(source, content),
     }
 
 

@@ -202,7 +202,8 @@ def render(say, content, locale, first_launch=True, rate=None):
 
 def _render(say, content, locale, first_launch=True):
     words = wording.for_locale(locale)
-    lead = words[say.lead] if say.lead else ""
+    lead = _fill_plain(words[say.lead], words, None) if say.lead else ""
+    lead_ssml = _fill_ssml(words[say.lead], words, None) if say.lead else ""
     if say.topic is None:
         body, question = _prompt_text(say.prompt, words, first_launch, say)
         offer = None
@@ -210,12 +211,12 @@ def _render(say, content, locale, first_launch=True):
             offer = {"kind": "anything_else"}
         elif say.prompt in TOPIC_PROMPTS:
             offer = {"kind": "topic", "topic": say.resume.id}
-        # Fallback carries no words, so it cannot be triaged: it always says
-        # where urgent help is, after the question.
+        # Fallback carries no words, so it cannot be triaged: its first sentence
+        # says where urgent help is, briefly, before anything else.
         pointer = _fill_plain(words["urgent_pointer"], words, None) if say.prompt == "fallback" else ""
-        text = " ".join(p for p in (lead, body, question, pointer) if p)
-        ssml = " ".join(p for p in (escape(lead), escape(body), escape(question),
-                                    _fill_ssml(words["urgent_pointer"], words, None) if pointer else "") if p)
+        text = " ".join(p for p in (pointer, lead, body, question) if p)
+        ssml = " ".join(p for p in (_fill_ssml(words["urgent_pointer"], words, None) if pointer else "",
+                                    lead_ssml, escape(body), escape(question)) if p)
         return Spoken(_speak(ssml), text, _speak(escape(question)),
                       words["skill_name"], text, offer, False, body or question)
 
@@ -231,7 +232,7 @@ def _render(say, content, locale, first_launch=True):
     body = _fill_ssml(raw, words, say.thing)
     if topic.pace == "slow":
         body = _unhurried(body)
-    ssml = _speak(escape(lead), body, escape(reminder), escape(question))
+    ssml = _speak(lead_ssml, body, escape(reminder), escape(question))
     screen_text = " ".join(p for p in (plain, reminder) if p)
     if topic.emergency:
         title = words["crisis_card_title"] if "{crisis_line}" in raw else words["emergency_card_title"]

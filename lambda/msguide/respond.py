@@ -86,6 +86,10 @@ def reply(handler_input, say):
     if say.topic is not None and say.part == "answer" and pref.get("detail") == "full" \
             and not say.topic.emergency:
         say.part = "full"                             # straight on to the details
+    lean = handler_input.attributes_manager.request_attributes.get("urgent_lean")
+    if lean and not (say.topic is not None and say.topic.emergency):
+        # unsure whether the words are urgent: lead with the number, then go on
+        say.lead = "crisis_lead" if lean == "crisis" else "danger_lead"
     locale = request_locale(handler_input)
     spoken = render(say, content(), locale, first_launch, pref.get("rate"))
     if say.prompt in ("launch", "welcome_back") and is_launch(handler_input):

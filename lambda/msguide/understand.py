@@ -25,6 +25,9 @@ import os
 import re
 
 UNDERSTANDING_FILE = os.path.join(os.path.dirname(__file__), "content", "understanding.json")
+POLICY_FILE = os.path.join(os.path.dirname(__file__), "content", "policy.json")
+POLICY_KEYS = ("answer", "confirm", "answer_outside_domain", "lexical_confirm", "urgent", "urgent_sure",
+               "urgent_lean")
 OFFTOPIC = "offtopic"
 UNCOVERED = "uncovered"
 # classes that are a second safety net behind triage's rules: never confirmed,
@@ -86,8 +89,53 @@ class Reading:
         return "Reading(%s, %s, %.2f)" % (self.outcome, self.topic_id, self.confidence)
 
 
-class Understanding:
+class Detector:
+    """The learned urgent detector (crisis / emergency / calm), scored like the classifier."""
+
     def __init__(self, data):
+        self.classes = data["classes"]
+        self.intercepts = data["intercepts"]
+        self._packed = data["weights"]
+        self._parsed = {}
+
+    def probabilities(self, text):
+        scores = list(self.intercepts)
+        for feature in features(text):
+            found = self._parsed.get(feature)
+            if found is None:
+                packed = self._packed.get(feature, "")
+                found = [(int(i), float(w)) for i, w in (p.split(":") for p in packed.split())]
+                self._parsed[feature] = found
+            for index, weight in found:
+                scores[index] += weight
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return {c: e / total for c, e in zip(self.classes, exps)}
+
+    def urgent(self, text):
+        """(the likelier urgent class, crisis + emergency probability)."""
+        found = self.probabilities(text)
+        label = max(URGENT, key=lambda c: found.get(c, 0.0))
+        return label, sum(found.get(c, 0.0) for c in URGENT)
+
+
+def read_policy(path=POLICY_FILE):
+    """The thresholds, checked: each present, a number between 0 and 1."""
+    from .content import ContentError
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    for key in POLICY_KEYS:
+        value = data.get(key)
+        if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ContentError("%s: %r must be a number from 0 to 1" % (path, key))
+    if data["urgent_lean"] > data["urgent_sure"]:
+        raise ContentError("%s: urgent_lean must not be above urgent_sure" % path)
+    return data
+
+
+class Understanding:
+    def __init__(self, data, policy=None):
         self.classes = data["classes"]
         self.intercepts = data["intercepts"]
         # feature -> "class:weight class:weight ..." kept as text and parsed on
@@ -97,13 +145,18 @@ class Understanding:
         # a reading depends only on the words (and the fixed lexical search)
         self.read = functools.lru_cache(maxsize=CACHE_SIZE)(self._read)
         self.asks_for_research = functools.lru_cache(maxsize=CACHE_SIZE)(self._asks_for_research)
-        self.answer_at = data["thresholds"]["answer"]
-        self.confirm_at = data["thresholds"]["confirm"]
+        thresholds = policy or read_policy()
+        self.detector = Detector(data["urgent_detector"])
+        self.urgent = functools.lru_cache(maxsize=CACHE_SIZE)(self.detector.urgent)
+        self.urgent_sure_at = thresholds["urgent_sure"]
+        self.urgent_lean_at = thresholds["urgent_lean"]
+        self.answer_at = thresholds["answer"]
+        self.confirm_at = thresholds["confirm"]
         # without a single massage or MS word, only a very sure reading answers
-        self.answer_outside_domain_at = data["thresholds"]["answer_outside_domain"]
+        self.answer_outside_domain_at = thresholds["answer_outside_domain"]
         # a lexical match the classifier ranks near the top, at least this sure, is worth asking about
-        self.lexical_confirm_at = data["thresholds"]["lexical_confirm"]
-        self.urgent_at = data["thresholds"]["urgent"]
+        self.lexical_confirm_at = thresholds["lexical_confirm"]
+        self.urgent_at = thresholds["urgent"]
         self.domain = frozenset(data["domain_words"])
         self.research = frozenset(data.get("research_words", ()))
 
@@ -144,7 +197,9 @@ class Understanding:
         for label, probability in ranked:
             # `calm`: the words mark a past or long-standing event ("a seizure when I
             # was a kid"); the triage rules judged them, so the net does not overrule.
-            if label in URGENT and probability >= self.urgent_at and not (calm and label == "emergency"):
+            # and the urgent detector, trained for this one question, leans the same way
+            if label in URGENT and probability >= self.urgent_at and not (calm and label == "emergency") \
+                    and self.urgent(text)[1] >= self.urgent_lean_at:
                 return Reading("answer", label, probability, ranked)
         ranked = [(c, p) for c, p in ranked if c not in URGENT]
         best, confidence = ranked[0]

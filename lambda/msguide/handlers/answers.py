@@ -61,6 +61,26 @@ def said_words(handler_input):
     return words
 
 
+FREE_SLOTS = frozenset(["query"] + [spec[0] for spec in SLOT_INTENTS.values()])
+
+
+def free_words(handler_input):
+    """The words no slot list caught: the free-form query and every slot value
+    entity resolution did not match (a matched value is a catalogued phrase the
+    triage rules already know)."""
+    if get_request_type(handler_input) != "IntentRequest":
+        return []
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    found = []
+    for name in (getattr(intent, "slots", None) or {}):
+        if name not in FREE_SLOTS:      # dates, times, reminder tasks: not free words
+            continue
+        value, spoken = resolved_slot(handler_input, name)
+        if spoken and spoken.strip() and (value is None or name == "query"):
+            found.append(spoken)
+    return found
+
+
 def thing_for(spoken, value=None):
     """How a template answer names what the user asked about: the content's
     own wording for a known value ("saunas"), else their words, cleaned."""
@@ -79,6 +99,28 @@ def topic_for_words(words, slot_type):
     return None
 
 
+def urgent_check(handler_input, triage, words, topic):
+    """The learned urgent detector after the rules (msguide.understand.Detector):
+    surely urgent -> the emergency or crisis topic; perhaps urgent -> the reply will
+    lead with the number (request attribute "urgent_lean"); else `topic` unchanged.
+    Words placed in the past or long-standing ("since 2019") are never promoted to an
+    emergency by the detector: the rules judged them."""
+    understanding = default_understanding()
+    best_label, best = None, 0.0
+    for text in words:
+        said = as_asked(_intent_name(handler_input), triage.plain(text) or text)
+        label, probability = understanding.urgent(said)
+        if label == "emergency" and triage.past_or_ongoing(said):
+            continue
+        if probability > best:
+            best_label, best = label, probability
+    if best >= understanding.urgent_sure_at:
+        return content().get(best_label)
+    if topic is None and best >= understanding.urgent_lean_at:   # a calm tier's rule knows better
+        handler_input.attributes_manager.request_attributes["urgent_lean"] = best_label
+    return topic
+
+
 class TriageWhatWasSaid(AbstractRequestHandler):
     """First of all handlers: any words that signal an emergency, a crisis,
     overheating, a relapse, a contraindication, or a medicine or diagnosis
@@ -88,7 +130,19 @@ class TriageWhatWasSaid(AbstractRequestHandler):
         words = said_words(handler_input)
         if not words:               # launch, yes/no, help...: nothing to triage, nothing loaded
             return False
-        topic = default_triage().check(*words)
+        triage = default_triage()
+        topic = triage.check(*words)
+        free = free_words(handler_input)
+        if free and (topic is None or not topic.emergency):
+            # the urgent checks have their say before any calm tier answers
+            topic = urgent_check(handler_input, triage, free, topic)
+        elif free and topic.id == "emergency":
+            # the crisis reply also gives the emergency number: when the detector is
+            # sure the words are about self-harm, it is the safer of the two
+            label, probability = default_understanding().urgent(
+                as_asked(_intent_name(handler_input), triage.plain(free[0]) or free[0]))
+            if label == "crisis" and probability >= default_understanding().urgent_sure_at:
+                topic = content().get("crisis")
         handler_input.attributes_manager.request_attributes["triage"] = topic
         return topic is not None
 
