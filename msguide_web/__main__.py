@@ -80,7 +80,7 @@ def parse_args(argv=None, environ=None):
 
 
 def server_settings(args):
-    """waitress settings, chosen deliberately (see README, "Web endpoint").
+    """waitress settings, chosen deliberately (see docs/web-endpoint.md).
 
     Bodies over the skill's limit are refused by waitress from the
     Content-Length header, before any of the body is read; connections are
