@@ -105,3 +105,19 @@ def test_a_template_topic_heard_without_its_thing_says_the_general_answer(handle
     assert "don't cover saunas directly" in text
     text = speech_text(handler(Session().intent("SearchIntent", query="heat treatments"), None))
     assert "cover that" not in text
+
+
+def test_editing_an_answer_word_leaves_the_weights_fresh_but_a_question_does_not(tmp_path, monkeypatch):
+    """Issue 20 item 6: the staleness check covers what training reads, not wording it never reads."""
+    import json
+    from msguide import content as content_module
+    data = json.load(open(content_module.CONTENT_FILE, encoding="utf-8"))
+    topic = next(t for t in data["topics"] if t["id"] == "fatigue")
+    copy = tmp_path / "topics.json"
+    monkeypatch.setattr(content_module, "CONTENT_FILE", str(copy))
+    topic["answer"] = topic["answer"].replace("may help", "might help", 1)
+    copy.write_text(json.dumps(data), encoding="utf-8")
+    assert not train_understanding.is_stale(), "an answer's wording made the weights stale"
+    topic["questions"].append("does a rub perk me up when i'm flat")
+    copy.write_text(json.dumps(data), encoding="utf-8")
+    assert train_understanding.is_stale(), "a new question must make the weights stale"

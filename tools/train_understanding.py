@@ -218,6 +218,11 @@ def urgent_examples(source, content):
             for question in topic.questions:
                 texts.append(question)
                 labels.append("calm")
+    # as the skill reads them: idioms replaced by their meaning (triage.plain), as
+    # the detector sees them at run time
+    from msguide.triage import load as load_triage
+    plain = load_triage(content=content).plain
+    texts = [plain(text) or text for text in texts]
     # as the SearchQuery slot carries them: without the carrier they start with
     starts = carriers(source)
     for text, label in list(zip(texts, labels)):
@@ -249,19 +254,32 @@ def train_urgent(source, content):
             "weights": dict(sorted(weights.items()))}
 
 
+# The fields of a topic that training reads; its answer wording is not one of them,
+# so editing what the skill says never makes the weights stale.
+TRAINED_FIELDS = ("id", "group", "intent", "title", "label", "keywords", "questions", "slots", "template")
+
+
+def trained_content():
+    with open(content_module.CONTENT_FILE, encoding="utf-8") as handle:
+        data = json.load(handle)
+    return [{key: topic.get(key) for key in TRAINED_FIELDS} for topic in data["topics"]]
+
+
 def inputs_digest():
     import glob
     digest = hashlib.sha256()
     digest.update(("urgent %s" % URGENT_C).encode())
-    for path in list(URGENT_SETS) + sorted(glob.glob(os.path.join(OUTSIDER, "batch-*.yaml"))):
+    from msguide import triage as triage_module
+    for path in list(URGENT_SETS) + [triage_module.TRIAGE_FILE] + sorted(glob.glob(os.path.join(OUTSIDER, "batch-*.yaml"))):
         with open(path, "rb") as handle:
             digest.update(handle.read())
     digest.update(("trainer %d %s %s %s %s" % (TRAINER_VERSION, MAX_PER_CLASS, QUESTION_WEIGHT, C,
                                               MIN_WEIGHT)).encode())
-    for path in (os.path.join(ROOT, "interactionModels", "model.yaml"), EXTRA, content_module.CONTENT_FILE,
+    for path in (os.path.join(ROOT, "interactionModels", "model.yaml"), EXTRA,
                  os.path.abspath(understand.__file__)):
         with open(path, "rb") as handle:
             digest.update(handle.read())
+    digest.update(json.dumps(trained_content(), sort_keys=True).encode("utf-8"))
     return digest.hexdigest()
 
 

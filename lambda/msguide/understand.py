@@ -199,7 +199,7 @@ class Understanding:
             # was a kid"); the triage rules judged them, so the net does not overrule.
             # and the urgent detector, trained for this one question, leans the same way
             if label in URGENT and probability >= self.urgent_at and not (calm and label == "emergency") \
-                    and self.urgent(text)[1] >= self.urgent_lean_at:
+                    and self.urgent(text)[1] >= self.urgent_sure_at:
                 return Reading("answer", label, probability, ranked)
         ranked = [(c, p) for c, p in ranked if c not in URGENT]
         best, confidence = ranked[0]
