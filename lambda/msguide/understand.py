@@ -181,6 +181,10 @@ class Understanding:
             self._parsed[feature] = found
         return found
 
+    def known_words(self):
+        """The stemmed words the classifier met in training."""
+        return {feature[2:] for feature in self._packed if feature.startswith("u:")}
+
     def in_domain(self, text):
         return bool(set(tokens(text)) & self.domain)
 

@@ -9,6 +9,7 @@ from ..search import default_search
 from ..state import clean_thing
 from ..triage import default_triage
 from ..understand import MASSAGE_CARRIER_INTENT, as_asked, default_understanding
+from ..understanding.soundalike import default_soundalike
 
 # intent -> (slot name, slot type, topic when the slot is empty,
 #            template topic for a value the content does not cover)
@@ -177,7 +178,11 @@ class AnswerSlotQuestion(AbstractRequestHandler):
             return say_topic(handler_input, topic, thing=thing_for(spoken, value))
         if not spoken:
             return say_topic(handler_input, data.get(empty_id))
-        topic = topic_for_words(spoken, slot_type)
+        heard = default_soundalike().respell(spoken)          # a misheard name, by sound
+        for known, synonyms in data.slot_values(slot_type):
+            if heard == known or heard in synonyms:
+                return say_topic(handler_input, data.topic_for_slot(slot_type, known), thing=thing_for(heard, known))
+        topic = topic_for_words(heard, slot_type)
         if topic is not None:
             return say_topic(handler_input, topic)
         return say_topic(handler_input, data.get(unknown_id), thing=clean_thing(spoken))
@@ -212,6 +217,7 @@ class AnswerFreeFormQuestion(AbstractRequestHandler):
             return say_prompt(handler_input, "unknown")
         triage = default_triage()
         words = as_asked(_intent_name(handler_input), triage.plain(words) or words)
+        words = default_soundalike().respell(words)        # "shiatsoo" -> "shiatsu"
         search = default_search()
         reading = default_understanding().read(words, lexical=search.best_id,
                                                calm=triage.past_or_ongoing(words))

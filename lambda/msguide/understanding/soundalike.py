@@ -1,0 +1,99 @@
+"""Misheard names matched by sound as well as spelling.
+
+Speech recognition writes "shiatsoo", "rolfin", "felden crise", "reeky", "sweetish
+massage": words no slot list and no classifier feature knows. The names of the
+techniques, health conditions and heat sources the content owns (its slot values and
+synonyms) are keyed by Metaphone (jellyfish); a run of one to three spoken words whose
+key is the name's key, or within a small edit distance of the name's spelling, is
+respelled as the name before the words are read. Common words are never respelled
+(they are what the user meant), and a run of words is tried only when one of them
+is a word the classifier never met in training: "spirits" and "hotel" are words, not
+misheard names. Only names of five letters or more are tried.
+"""
+
+import functools
+import re
+
+from ..content import default_content
+from ..understand import default_understanding, stem
+
+SLOT_TYPES = ("MASSAGE_TYPE", "CONDITION", "HEAT")
+MIN_LETTERS = 5
+MAX_WORDS = 3
+# words people say that sound like a name but are what they meant
+COMMON = frozenset("""a an the and or but to of in on at for with from by is are was were be been
+i me my you your he she it we they them his her our their this that these those there here
+massage massages message messages ms therapy therapist treatment session good bad okay
+safe help helps about what which who how why when where can could would should will do does
+did have has had get got make made take took give gave some any all more most less much
+many very really just also like thing things stuff people person time times day days""".split())
+_WORD = re.compile(r"\S+")
+
+
+def _key(text):
+    import jellyfish
+    return jellyfish.metaphone(text.replace(" ", "").replace("'", ""))
+
+
+def _distance(a, b):
+    import jellyfish
+    return jellyfish.damerau_levenshtein_distance(a, b)
+
+
+class Soundalike:
+    def __init__(self, names, known=None):
+        self.known = frozenset(known or ())   # stems the classifier was trained on
+        self.names = {}          # joined spelling -> canonical name
+        self.by_key = {}         # Metaphone key -> [joined spelling]
+        for name in names:
+            joined = name.replace(" ", "").replace("-", "")
+            if len(joined) < MIN_LETTERS or not joined.isalpha():
+                continue
+            self.names[joined] = name
+            self.by_key.setdefault(_key(joined), []).append(joined)
+        self.respell = functools.lru_cache(maxsize=4096)(self._respell)
+
+    def _match(self, words):
+        joined = "".join(words).replace("'", "")
+        if len(joined) < MIN_LETTERS or not joined.isalpha() or joined in self.names \
+                or all(w in COMMON or stem(w.replace("'", "")) in self.known for w in words):
+            return None
+        allowed = 1 if len(joined) < 8 else 2
+        for spelling in self.by_key.get(_key(joined), ()):
+            if _distance(joined, spelling) <= allowed + 1 and spelling[0] == joined[0]:
+                return self.names[spelling]
+        for spelling, name in self.names.items():
+            if abs(len(spelling) - len(joined)) <= allowed and spelling[0] == joined[0] \
+                    and _distance(joined, spelling) <= allowed:
+                return name
+        return None
+
+    def _respell(self, text):
+        """The words with misheard names respelled ("what's shiatsoo" -> "what's shiatsu")."""
+        words = _WORD.findall(str(text or "").lower())
+        out, i = [], 0
+        while i < len(words):
+            for size in range(min(MAX_WORDS, len(words) - i), 0, -1):
+                name = self._match(words[i:i + size])
+                if name is not None:
+                    out.append(name)
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return " ".join(out)
+
+
+@functools.lru_cache(maxsize=1)
+def default_soundalike():
+    content = default_content()
+    names = set()
+    for slot_type in SLOT_TYPES:
+        for value, synonyms in content.slot_values(slot_type):
+            if content.topic_for_slot(slot_type, value).template:
+                continue        # names it says it doesn't cover ("sports massage")
+            names.add(value)
+            names.update(s for s in synonyms if len(s.split()) <= 2)
+    known = default_understanding().known_words()
+    return Soundalike(sorted(names), known)
