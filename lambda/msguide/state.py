@@ -63,7 +63,17 @@ class State:
     def moving_to(self, topic_id):
         """Before saying a new topic: the one said last becomes a place to go back to."""
         last = self.last or {}
-        if "prompt" in last or not last.get("topic") or last["topic"] == topic_id:
+        if last.get("topic") == topic_id and "prompt" not in last:
+            return
+        self.keep_place()
+
+    def keep_place(self):
+        """The topic said last (if the last reply was one) becomes a place to go back to.
+        Called before a topic and before any other reply ("my sources don't cover
+        that", off-topic, help, a notice), so a reply that is no topic never drops
+        the topic before it from the history."""
+        last = self.last or {}
+        if "prompt" in last or not last.get("topic"):
             return
         place = {"topic": last["topic"]}
         if last.get("thing"):

@@ -149,7 +149,12 @@ class GoBack(AbstractRequestHandler):
 
     def handle(self, handler_input):
         state = current_state(handler_input)
+        last = state.last or {}
+        here = None if "prompt" in last else {k: last[k] for k in ("topic", "thing") if k in last}
+        while state.back and state.back[-1] == here:      # never the topic just said, again
+            state.back.pop()
         if not state.back:
+            set_state(handler_input, state.to_attributes())
             return say_prompt(handler_input, "nothing_to_go_back_to")
         place = state.back.pop()
         set_state(handler_input, state.to_attributes())
