@@ -72,6 +72,36 @@ def local_sender():
     return lambda envelope: lambda_function.handler(json.loads(json.dumps(envelope)), None)
 
 
+LOCAL_ENDPOINT = "http://127.0.0.1:8080/"       # where scripts/serve --local-testing answers
+
+
+def endpoint_url(url):
+    """--url as given, with http:// put in front when it names no scheme
+    ("127.0.0.1:8080/", "localhost:8080"); any scheme but http(s) is refused."""
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", url):
+        url = "http://" + url
+    if url.split("://", 1)[0].lower() not in ("http", "https"):
+        raise SimulatorError("--url must be an http:// or https:// address, such as %s (got %s)"
+                             % (LOCAL_ENDPOINT, url))
+    return url
+
+
+def _refusal(url, exc):
+    """The one line for an endpoint that answered with an HTTP error."""
+    try:
+        said = json.loads(exc.read()).get("error")
+    except (ValueError, AttributeError, OSError):
+        said = None
+    said = " ".join(str(said or exc.reason or "").split())[:200]
+    line = "%s answered HTTP %d%s" % (url, exc.code, " (%s)" % said if said else "")
+    if exc.code in (404, 405):
+        return line + ": that is not the skill's endpoint, which takes POST requests at / (such as %s)" % LOCAL_ENDPOINT
+    if "verif" in said.lower():
+        return line + ": the simulator's requests are unsigned, so point it at a server started " \
+                      "with scripts/serve --local-testing"
+    return line + ": is it the skill's endpoint?"
+
+
 def http_sender(url, timeout=10):
     def send(envelope):
         data = json.dumps(envelope).encode()
@@ -81,7 +111,7 @@ def http_sender(url, timeout=10):
             with urllib.request.urlopen(request, timeout=timeout) as reply:
                 return json.loads(reply.read())
         except urllib.error.HTTPError as exc:
-            return {"error": "HTTP %d" % exc.code, "body": exc.read().decode("utf-8", "replace")}
+            raise SimulatorError(_refusal(url, exc))
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise SimulatorError("cannot reach %s (%s): is the server running? "
@@ -105,7 +135,7 @@ class Chat:
         from .envelopes import SCREENS
         self.user = SimulatedUser(locale, api_endpoint=self.api.url, api_token=TOKEN,
                                   reminders_permission="GRANTED", screen=SCREENS.get(screen))
-        self.send = http_sender(url) if url else local_sender()
+        self.send = http_sender(endpoint_url(url)) if url else local_sender()
         self.show_json = show_json
         self.out = out
         self._shown = 0
@@ -210,7 +240,8 @@ def main(argv=None):
             ", ".join(known), ", ".join(sorted(os.listdir(SCRIPTS_DIR)))))
     parser.add_argument("--locale", default="en-US", metavar="LOCALE",
                         help="one of %s (default en-US)" % ", ".join(known))
-    parser.add_argument("--url", help="send requests to this endpoint instead of the Lambda handler")
+    parser.add_argument("--url", help="send requests to this endpoint instead of the Lambda handler, "
+                                      "such as %s (http:// is assumed when no scheme is given)" % LOCAL_ENDPOINT)
     parser.add_argument("--json", action="store_true", help="show request and response JSON")
     from .envelopes import SCREENS
     parser.add_argument("--screen", choices=sorted(SCREENS), metavar="DEVICE",
@@ -238,6 +269,10 @@ def main(argv=None):
     except SimulatorError as exc:
         sys.stderr.write("msguide_sim: %s\n" % exc)
         return 1
+    except KeyboardInterrupt:           # Ctrl-C: leave the chat quietly, as "quit" does
+        if sys.stdout.isatty():
+            sys.stdout.write("\n")
+        return 130
     finally:
         if "chat" in locals():
             chat.close()

@@ -101,6 +101,7 @@ class FakeAlexaApi:
         self.create_status = 201          # or 400, 401, 403, 429, 500, "timeout"
         self.granted = True               # has the user granted the reminders permission?
         self.reminders = {}               # token -> body
+        self.created = {}                 # token -> createdTime (UTC), as the API lists it
         self.calls = []                   # (method, path, authorization)
         self.sent = []                    # (method, path, body) of every write, valid or not
         self.lock = threading.Lock()
@@ -133,7 +134,7 @@ class FakeAlexaApi:
                     return self._send(200, api.time_zone)
                 if self.path == "/v1/alerts/reminders":
                     alerts = [{"alertToken": t, "status": "ON", "version": "1",
-                               "trigger": b["trigger"], "alertInfo": b["alertInfo"],
+                               "createdTime": api.created.get(t), "trigger": b["trigger"], "alertInfo": b["alertInfo"],
                                "pushNotification": b["pushNotification"]}
                               for t, b in api.reminders.items()]
                     return self._send(200, {"totalCount": str(len(alerts)), "alerts": alerts})
@@ -172,9 +173,10 @@ class FakeAlexaApi:
                 if status != 201:
                     return self._send(status, {"code": "ERROR", "message": "status %s" % status})
                 token = str(uuid.uuid4())
+                now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
                 with api.lock:
                     api.reminders[token] = body
-                now = datetime.datetime.utcnow().isoformat(timespec="seconds")
+                    api.created[token] = now
                 self._send(201, {"alertToken": token, "createdTime": now, "updatedTime": now,
                                  "status": "ON", "version": "1", "href": "/v1/alerts/reminders/" + token})
 

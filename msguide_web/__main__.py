@@ -118,31 +118,67 @@ def _skill_with_fake_alexa_api():
     return build_skill(api_client=StdlibApiClient(redirect=fake.url))
 
 
+class _AppToCome:
+    """The WSGI app the server answers with, set once the port is ours (see listen)."""
+
+    app = None
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+def listen(args, settings):
+    """Bind the port before anything else is said or built: (server, app slot),
+    or (None, the one line that says why not, naming the option to change)."""
+    import errno
+
+    from waitress.server import create_server
+    slot = _AppToCome()
+    try:
+        return create_server(slot, **settings), slot
+    except OSError as exc:
+        where = "%s:%d" % (args.host, args.port)
+        if exc.errno == errno.EADDRINUSE:
+            return None, ("msguide_web: port %d on %s is already in use (is another server running?); "
+                          "choose another with --port (or MSGUIDE_PORT)" % (args.port, args.host))
+        if exc.errno == errno.EACCES:
+            return None, ("msguide_web: not allowed to listen on %s (ports below 1024 need privileges); "
+                          "choose another with --port (or MSGUIDE_PORT)" % where)
+        return None, ("msguide_web: cannot listen on %s (%s); check --host and --port"
+                      % (where, exc.strerror or exc))
+    except ValueError as exc:          # waitress could not resolve the host (or the port)
+        return None, ("msguide_web: cannot listen on %s:%d (%s); check --host and --port"
+                      % (args.host, args.port, exc))
+
+
 def main(argv=None):
     args = parse_args(argv)
+    settings = server_settings(args)
+    server, slot = listen(args, settings)
+    if server is None:
+        print(slot, file=sys.stderr)
+        return 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # waitress warns "Task queue depth is N" for every request queued behind
     # busy threads: under steady load that is one line per request, not a signal.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    from waitress import serve
-
     from .app import create_app
     skill = None
     if args.no_verify and _flag(os.environ, "MSGUIDE_FAKE_ALEXA_API", "1"):
         skill = _skill_with_fake_alexa_api()
     try:
-        app = create_app(skill=skill, skill_id=args.skill_id, verify=not args.no_verify,
-                         any_skill=args.any_skill, record_dir=args.record)
+        slot.app = create_app(skill=skill, skill_id=args.skill_id, verify=not args.no_verify,
+                              any_skill=args.any_skill, record_dir=args.record)
     except ConfigurationError as exc:
+        server.close()
         print("msguide_web: %s" % exc, file=sys.stderr)
         return 2
-    settings = server_settings(args)
     log.info("serving on http://%s:%d/ (verification %s, skill id %s; %d threads, "
              "%d connections, %d s channel timeout)", args.host, args.port,
              "OFF" if args.no_verify else "on",
              args.skill_id or ("ANY" if not args.no_verify else "not checked"),
              settings["threads"], settings["connection_limit"], settings["channel_timeout"])
-    serve(app, **settings)
+    server.run()                       # returns on Ctrl-C (waitress stops quietly)
     return 0
 
 

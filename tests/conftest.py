@@ -1,5 +1,6 @@
 import importlib.util
 import os
+import shutil
 import socket
 import tempfile
 import threading
@@ -10,9 +11,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAMBDA_DIR = os.path.join(ROOT, "lambda")
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 
-# The skill's memory (SQLite, the embedded default) goes to a file of this run's own.
+# The skill's memory (SQLite, the embedded default) goes to a file of this run's own,
+# in a folder removed when the run ends (pytest_unconfigure).
+RUN_DIR = tempfile.mkdtemp(prefix="msguide-tests-")
 os.environ["MSGUIDE_PERSISTENCE"] = "sqlite"
-os.environ["MSGUIDE_DB"] = os.path.join(tempfile.mkdtemp(prefix="msguide-tests-"), "memory.sqlite3")
+os.environ["MSGUIDE_DB"] = os.path.join(RUN_DIR, "memory.sqlite3")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(RUN_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -255,6 +255,37 @@ def test_go_back_returns_to_the_previous_topics_in_turn(handler, session):
     assert "no earlier topic" in speech_text(nothing) and not ends_session(nothing)
 
 
+@pytest.mark.parametrize("between, heard", [
+    ("can my husband massage me with oil at home", "not_covered"),      # "my sources don't cover that"
+    ("who won the game last night", "decline"),                         # off-topic
+    (None, "help"),
+])
+def test_go_back_returns_to_the_topic_before_a_reply_that_was_no_topic(handler, session, between, heard):
+    from msguide.wording import for_locale
+    words = for_locale("en-US")
+    first = speech_text(ask(handler, session, session.intent("SymptomIntent", symptom=("fatigue", "fatigue"))))
+    middle = ask(handler, session, session.intent("SearchIntent", query=between) if between
+                 else session.intent("AMAZON.HelpIntent"))
+    assert words[heard] in speech_text(middle)
+    ask(handler, session, session.intent("HeatIntent", heat=("sauna", "sauna")))
+    assert speech_text(ask(handler, session, session.intent("AMAZON.PreviousIntent"))) == first
+    nothing = ask(handler, session, session.intent("AMAZON.PreviousIntent"))
+    assert "no earlier topic" in speech_text(nothing)
+
+
+def test_go_back_right_after_a_reply_that_was_no_topic_is_the_topic_before_it(handler, session):
+    first = speech_text(ask(handler, session, session.intent("SymptomIntent", symptom=("fatigue", "fatigue"))))
+    ask(handler, session, session.intent("SearchIntent", query="who won the game last night"))
+    assert speech_text(ask(handler, session, session.intent("AMAZON.PreviousIntent"))) == first
+
+
+def test_go_back_never_says_the_topic_just_said_again(handler, session):
+    ask(handler, session, session.intent("SymptomIntent", symptom=("fatigue", "fatigue")))
+    ask(handler, session, session.intent("AMAZON.HelpIntent"))
+    ask(handler, session, session.intent("SymptomIntent", symptom=("fatigue", "fatigue")))
+    assert "no earlier topic" in speech_text(ask(handler, session, session.intent("AMAZON.PreviousIntent")))
+
+
 def test_go_back_at_the_start_says_so_and_asks(handler, session):
     response = ask(handler, session, session.intent("AMAZON.PreviousIntent"))
     assert "no earlier topic" in speech_text(response)

@@ -191,6 +191,21 @@ def test_a_skill_id_with_verification_starts_and_says_which():
     assert "verification on, skill id %s" % SKILL_ID in log
 
 
+@pytest.mark.parametrize("args", [["--local-testing"], ["--skill-id", SKILL_ID]], ids=["local", "verified"])
+def test_a_busy_port_is_one_line_naming_the_port_option_not_a_traceback(args):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "msguide_web", "--port", str(port)] + args,
+                                cwd=ROOT, env=CLEAN_ENV, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "--port" in lines[0] and str(port) in lines[0] and "in use" in lines[0]
+    assert "serving on" not in result.stderr.lower()
+
+
 # ------------------------------------------------------------------ 4. deep JSON
 
 @pytest.mark.parametrize("body", [b"[" * 100000, b"{\"a\":" * 50000,

@@ -219,3 +219,53 @@ def test_forget_me_phrasings_reach_the_intent_in_the_built_model():
                   "please forget everything about me"):
         match = model.map(words, threshold=101)
         assert match and match.intent == "ForgetMeIntent", (words, match)
+
+
+# What "forget me" says it erases is exactly what the record can hold: each field
+# memory.clean keeps, and the words of the prompt that name it.
+FORGET_NAMES = {
+    "disclaimer_heard": "my full medical disclaimer",
+    "hint_heard": "my tip about speaking slower",
+    "pref": "your speech speed and answer length",
+    "last_topic": "the last topic we talked about",
+    "reminders": "the reminders I set",
+    "pending_reminder": "any I'm waiting to set",
+}
+
+
+def test_the_forget_me_prompt_names_plainly_everything_the_record_holds():
+    from msguide.memory import clean
+    from msguide.wording import for_locale
+    everything = clean({"disclaimer_heard": True, "hint_heard": True, "pref": {"rate": "slow", "detail": "full"},
+                        "last_topic": "fatigue",
+                        "pending_reminder": {"task": "book a massage", "repeat": None, "weekday": None,
+                                             "date": None, "time": None, "after": None},
+                        "reminders": [{"token": "a.b", "task": "book a massage"}]})
+    assert set(everything) == set(FORGET_NAMES)           # a new field needs its words here and in the prompt
+    for locale in ("en-US", "en-GB", "en-CA", "en-AU", "en-IN"):
+        asked = for_locale(locale)["forget_confirm"]
+        for field, words in FORGET_NAMES.items():
+            assert words in asked, (locale, field)
+        assert "full reminder" not in asked
+
+
+def test_forget_me_erases_the_speech_speed_and_answer_length_at_once_and_for_later(sqlite_store):
+    send, _adapter, path = sqlite_store
+    user = Session()
+    user.new_session()
+    turn(send, user, user.launch())
+    turn(send, user, user.intent("SlowerIntent"))
+    turn(send, user, user.intent("DetailedAnswersIntent"))
+    assert "slow" in json.dumps(rows(path)) and "full" in json.dumps(rows(path))
+    asked = turn(send, user, user.intent("ForgetMeIntent"))
+    assert "speech speed and answer length" in speech_text(asked)
+    done = turn(send, user, user.intent("AMAZON.YesIntent"))
+    assert "prosody" not in done["response"]["outputSpeech"]["ssml"]        # normal speed from now on
+    answer = turn(send, user, user.intent("SymptomIntent", **TIRED))
+    assert "prosody" not in answer["response"]["outputSpeech"]["ssml"]
+    assert speech_text(answer).endswith("Would you like to hear more about massage and fatigue?")   # short again
+    turn(send, user, user.intent("AMAZON.StopIntent"))
+    assert rows(path) == []
+    user.new_session()
+    again = turn(send, user, user.launch())
+    assert "prosody" not in again["response"]["outputSpeech"]["ssml"]

@@ -185,3 +185,15 @@ def test_the_bootstrap_pip_installs_the_development_lock_in_hash_mode(tmp_path):
     chosen = {lock.canonical(item["metadata"]["name"]): item["metadata"]["version"]
               for item in json.load(open(report))["install"]}
     assert chosen == locked
+
+
+def test_a_test_run_leaves_no_folder_of_its_own_in_the_temp_folder(tmp_path):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = dict(os.environ, TMPDIR=str(temp))
+    env.pop("MSGUIDE_DB", None)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "tests/test_conversation.py::test_go_back_at_the_start_says_so_and_asks"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(p.name for p in temp.iterdir() if p.name.startswith("msguide")) == []

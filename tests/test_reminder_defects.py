@@ -333,3 +333,106 @@ def test_the_shape_check_refuses_the_deprecated_recurrence():
             "alertInfo": {"spokenInfo": {"content": [{"locale": "en-GB", "text": "x"}]}},
             "pushNotification": {"status": "ENABLED"}}
     assert any("deprecated" in p for p in schema_problems(body))
+
+
+# ------------------------------------------------------------------ issue 20: reminders told apart
+
+def two_massage_reminders(handler, fake_api):
+    """One tomorrow at 3 PM and one every Tuesday at 10 AM, both "to book a massage"."""
+    session = Session(api=fake_api, reminders_permission="GRANTED")
+    tomorrow = (datetime.datetime.now(LA).date() + datetime.timedelta(days=1)).isoformat()
+    confirmed(handler, session, session.intent("SetReminderIntent", date=tomorrow, time="15:00", **BOOK))
+    confirmed(handler, session, session.intent("SetReminderIntent", weekly_on=("tuesday", "tuesday"),
+                                               time="10:00", **BOOK))
+    assert len(fake_api.reminders) == 2
+    return session
+
+
+def fires(body):
+    trigger = body["trigger"]
+    return trigger.get("scheduledTime") or trigger["recurrence"]["startDateTime"]
+
+
+def test_two_reminders_for_the_same_task_are_listed_with_their_times(handler, fake_api):
+    session = two_massage_reminders(handler, fake_api)
+    listed = speech_text(turn(handler, session, session.intent("ListRemindersIntent")))
+    assert "2 reminders" in listed
+    assert "to book a massage tomorrow at 3 PM" in listed
+    assert "to book a massage every Tuesday at 10 AM" in listed
+
+
+def test_a_relative_reminder_is_listed_with_the_time_it_goes_off(handler, fake_api):
+    session = Session(api=fake_api, reminders_permission="GRANTED")
+    confirmed(handler, session, session.intent("SetReminderIntent", after="PT2H", **BOOK))
+    listed = speech_text(turn(handler, session, session.intent("ListRemindersIntent")))
+    from msguide.reminders_model import clock
+    at = datetime.datetime.now(LA) + datetime.timedelta(hours=2)
+    said = ["to book a massage %s at %s" % (day, clock(moment)) for day in ("today", "tomorrow")
+            for moment in (at, at - datetime.timedelta(minutes=1))]      # set a moment before now
+    assert any(words in listed for words in said), listed
+
+
+@pytest.mark.parametrize("slots", [{}, BOOK], ids=["cancel my reminder", "cancel my reminder to book a massage"])
+def test_cancel_with_two_matching_asks_which_and_cancels_only_the_one_chosen(handler, fake_api, slots):
+    session = two_massage_reminders(handler, fake_api)
+    weekly = [t for t, b in fake_api.reminders.items() if "recurrence" in b["trigger"]]
+    asked = turn(handler, session, session.intent("CancelReminderIntent", **slots))
+    text = speech_text(asked)
+    assert len(fake_api.reminders) == 2, text                  # nothing deleted before the user says which
+    assert "tomorrow at 3 PM" in text and "every Tuesday at 10 AM" in text
+    assert text.endswith("Shall I cancel the one to book a massage tomorrow at 3 PM?")
+    assert not ends_session(asked)
+    kept = turn(handler, session, session.intent("AMAZON.NoIntent"))
+    assert len(fake_api.reminders) == 2
+    assert speech_text(kept).endswith("Shall I cancel the one to book a massage every Tuesday at 10 AM?")
+    done = speech_text(turn(handler, session, session.intent("AMAZON.YesIntent")))
+    assert "cancelled" in done and "every Tuesday at 10 AM" in done
+    [left] = fake_api.reminders.values()
+    assert "recurrence" not in left["trigger"] and list(fake_api.reminders) != weekly
+    listed = speech_text(turn(handler, session, session.intent("ListRemindersIntent")))
+    assert "one reminder" in listed and "tomorrow at 3 PM" in listed
+
+
+def test_yes_to_the_first_asks_about_the_next_and_no_keeps_it(handler, fake_api):
+    session = two_massage_reminders(handler, fake_api)
+    turn(handler, session, session.intent("CancelReminderIntent"))
+    first = speech_text(turn(handler, session, session.intent("AMAZON.YesIntent")))
+    assert len(fake_api.reminders) == 1
+    assert "cancelled the one to book a massage tomorrow at 3 PM" in first
+    assert first.endswith("Shall I also cancel the one to book a massage every Tuesday at 10 AM?")
+    kept = turn(handler, session, session.intent("AMAZON.NoIntent"))
+    assert len(fake_api.reminders) == 1 and not ends_session(kept)
+    assert "keep" in speech_text(kept)
+    # the offer is used up: a later "yes" cancels nothing
+    turn(handler, session, session.intent("AMAZON.YesIntent"))
+    assert len(fake_api.reminders) == 1
+
+
+def test_no_to_each_keeps_them_all_and_says_so(handler, fake_api):
+    session = two_massage_reminders(handler, fake_api)
+    turn(handler, session, session.intent("CancelReminderIntent"))
+    turn(handler, session, session.intent("AMAZON.NoIntent"))
+    kept = speech_text(turn(handler, session, session.intent("AMAZON.NoIntent")))
+    assert len(fake_api.reminders) == 2 and "haven't cancelled any reminders" in kept
+
+
+def test_repeat_asks_about_the_same_one_and_its_answer_still_counts(handler, fake_api):
+    session = two_massage_reminders(handler, fake_api)
+    asked = speech_text(turn(handler, session, session.intent("CancelReminderIntent")))
+    again = speech_text(turn(handler, session, session.intent("AMAZON.RepeatIntent")))
+    assert again == asked
+    turn(handler, session, session.intent("AMAZON.YesIntent"))
+    [left] = fake_api.reminders.values()
+    assert "recurrence" in left["trigger"]            # the one asked about (tomorrow) went
+
+
+@pytest.mark.parametrize("slots, said", [
+    ({"recurrence": ("every day", "daily"), "time": "09:00"}, "every day at 9 AM"),
+    ({"recurrence": ("weekdays", "weekdays"), "time": "08:30"}, "every weekday at 8:30 AM"),
+    ({"weekday": ("fridays", "friday")}, "every Friday at 10 AM"),
+])
+def test_repeating_reminders_are_listed_with_when_they_go_off(handler, fake_api, slots, said):
+    session = Session(api=fake_api, reminders_permission="GRANTED")
+    confirmed(handler, session, session.intent("SetReminderIntent", **dict(BOOK, **slots)))
+    listed = speech_text(turn(handler, session, session.intent("ListRemindersIntent")))
+    assert "one reminder from me: to book a massage %s." % said in listed

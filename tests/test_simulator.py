@@ -143,3 +143,49 @@ def test_reminders_work_in_the_simulator_on_a_fresh_clone_and_show_what_goes_to_
     assert "cancelled one reminder" in turns[3] and "to Alexa: DELETE /v1/alerts/reminders/" in turns[3]
     assert "in 2 hours" in turns[5] and '"offsetInSeconds": 7200' in turns[5]
     assert "500" not in out and "couldn't" not in out
+
+
+def test_ctrl_c_in_the_chat_exits_quietly():
+    import signal
+    import time
+    process = subprocess.Popen([sys.executable, "-m", "msguide_sim", "chat"], cwd=ROOT, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        process.stdin.write("open\n")
+        process.stdin.flush()
+        seen = ""
+        deadline = time.time() + 60
+        while "session: open" not in seen and time.time() < deadline:    # waiting for the next line now
+            seen += process.stdout.readline()
+        assert "Welcome" in seen
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert err.strip() == ""
+    assert process.returncode in (0, 130)
+
+
+def test_a_url_without_http_is_taken_as_http(live_server):
+    from msguide_web.app import create_app
+    server = live_server(create_app(verify=False))
+    out = run("--url", "127.0.0.1:%d/" % server.port, "ask", "is a hot tub safe")
+    assert "Alexa:" in out and "hot tub" in out.lower() and "session: open" in out
+
+
+@pytest.mark.parametrize("path, status", [("wrong/path", "404"), ("health", "405")])
+def test_a_url_that_is_not_the_skills_endpoint_fails_with_one_clear_line(live_server, path, status):
+    from msguide_web.app import create_app
+    server = live_server(create_app(verify=False))
+    err = run_failing("--url", server.url + path, "ask", "is a hot tub safe")
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    assert status in lines[0] and server.url + path in lines[0] and "endpoint" in lines[0]
+
+
+def test_a_url_with_another_scheme_is_refused_plainly():
+    err = run_failing("--url", "ftp://127.0.0.1/", "ask", "hello")
+    assert "http://" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -263,7 +263,8 @@ def clock(moment):
 
 
 def describe(plan, first, now):
-    """When the reminder fires, in words: 'every Tuesday at 10 AM'."""
+    """When the reminder fires, in words: 'every Tuesday at 10 AM'. `now` (local)
+    None: the day is said as a date, never as "today" or "tomorrow"."""
     day_name = WEEKDAYS[first.weekday()].capitalize()
     if plan.repeat == "weekly":
         return "every %s at %s" % (day_name, clock(first))
@@ -273,11 +274,83 @@ def describe(plan, first, now):
         return "every weekday at %s" % clock(first)
     if plan.after:
         return "in %s, at %s," % (spoken_duration(plan.after), clock(first))
-    if first.date() == now.date():
+    if now is not None and first.date() == now.date():
         return "today at %s" % clock(first)
-    if first.date() == now.date() + datetime.timedelta(days=1):
+    if now is not None and first.date() == now.date() + datetime.timedelta(days=1):
         return "tomorrow at %s" % clock(first)
     return "on %s, %s %d, at %s" % (day_name, first.strftime("%B"), first.day, clock(first))
+
+
+def repeat_of_rule(rule):
+    """The repeat of an RRULE this skill writes ('FREQ=WEEKLY;BYDAY=TU;...' ->
+    ("weekly", 1)): (repeat, weekday or None), or None for a rule it never writes."""
+    parts = dict(part.split("=", 1) for part in str(rule).split(";") if "=" in part)
+    days = parts.get("BYDAY", "")
+    if parts.get("FREQ") == "DAILY":
+        return "daily", None
+    if parts.get("FREQ") == "WEEKLY":
+        if days == ",".join(DAY_CODES[:5]):
+            return "weekdays", None
+        if days in DAY_CODES:
+            return "weekly", DAY_CODES.index(days)
+    return None
+
+
+def _local(moment, zone):
+    """A datetime from the API as local naive time: naive ones already are; aware ones are converted."""
+    if not isinstance(moment, datetime.datetime):
+        return None
+    if moment.tzinfo is None or zone is None:
+        return moment.replace(tzinfo=None, microsecond=0)
+    return moment.astimezone(zone).replace(tzinfo=None, microsecond=0)
+
+
+def describe_alert(kind, zone, now_utc, scheduled=None, start=None, rules=None, offset=None, created=None):
+    """When a reminder the API listed goes off, in words ('tomorrow at 3 PM',
+    'every Tuesday at 10 AM'), or None when its trigger says too little.
+
+    kind: the trigger type; zone: its time zone (a ZoneInfo, or None); scheduled,
+    start (the recurrence's startDateTime), rules (recurrenceRules): local times
+    and RRULEs as the API returns them; offset and created (UTC): a relative
+    reminder goes off `offset` seconds after it was created."""
+    now = now_utc.astimezone(zone).replace(tzinfo=None) if zone is not None else None
+    if kind == "SCHEDULED_RELATIVE":
+        if zone is None or not isinstance(created, datetime.datetime) or not isinstance(offset, int):
+            return None
+        created = created if created.tzinfo else created.replace(tzinfo=datetime.timezone.utc)
+        first = _local(created + datetime.timedelta(seconds=offset), zone)
+        return describe(Plan(None), first, now)
+    if rules:
+        repeat = repeat_of_rule(rules[0])
+        first = _local(start, zone)
+        if repeat is None or first is None:
+            return None
+        repeat, weekday = repeat
+        if weekday is not None:                # the rule's day, whatever day it started on
+            first += datetime.timedelta(days=(weekday - first.weekday()) % 7)
+        return describe(Plan(None, repeat=repeat), first, now)
+    first = _local(scheduled, zone)
+    return describe(Plan(None), first, now) if first is not None else None
+
+
+MAX_CHOICES = 10
+_ALERT_TOKEN = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")
+_CHOICE_WORDS = re.compile(r"^[A-Za-z0-9 ,.;:'\"()-]{1,200}$")
+
+
+def clean_choices(raw):
+    """The reminders "cancel my reminder" asks about, one at a time, from the
+    session (untrusted): [{"token": alert token, "say": "to ... tomorrow at 3 PM"}, ...],
+    or None when it is not exactly that."""
+    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_CHOICES:
+        return None
+    choices = []
+    for item in raw:
+        if not (isinstance(item, dict) and isinstance(item.get("token"), str) and isinstance(item.get("say"), str)
+                and _ALERT_TOKEN.match(item["token"]) and _CHOICE_WORDS.match(item["say"])):
+            return None
+        choices.append({"token": item["token"], "say": item["say"]})
+    return choices
 
 
 def spoken_duration(seconds):

@@ -101,6 +101,7 @@ def reply(handler_input, say):
         if say.thing:
             state.last["thing"] = say.thing
     elif say.prompt not in ("nothing_to_repeat", "nothing_to_go_back_to", "error"):
+        state.keep_place()
         state.last = {"prompt": say.prompt}
         if say.prompt in TOPIC_PROMPTS:
             state.last["topic"] = say.resume.id

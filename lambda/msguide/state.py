@@ -9,7 +9,9 @@ Stored shape (all optional):
               or {"prompt": "<name>"},
      "offer": {"kind": "more"|"topic", "topic": "<id>"}, {"kind": "reminder", "task": "<task>"}
               or {"kind": "anything_else"} or {"kind": "forget"} ("shall I erase it?")
-              or {"kind": "reminder_time" | "reminder_confirm", "plan": {...}},
+              or {"kind": "reminder_time" | "reminder_confirm", "plan": {...}}
+              or {"kind": "reminder_cancel", "ask": [{"token": "...", "say": "..."}, ...],
+                  "any": true|false}   # the reminders still to ask about; any cancelled yet?
      "back":  [{"topic": "<id>", "thing": "<words>"}, ...],
               # earlier topics, most recent last, for "go back"
      "asked": true,   # the reminders permission was asked for in this session
@@ -61,7 +63,17 @@ class State:
     def moving_to(self, topic_id):
         """Before saying a new topic: the one said last becomes a place to go back to."""
         last = self.last or {}
-        if "prompt" in last or not last.get("topic") or last["topic"] == topic_id:
+        if last.get("topic") == topic_id and "prompt" not in last:
+            return
+        self.keep_place()
+
+    def keep_place(self):
+        """The topic said last (if the last reply was one) becomes a place to go back to.
+        Called before a topic and before any other reply ("my sources don't cover
+        that", off-topic, help, a notice), so a reply that is no topic never drops
+        the topic before it from the history."""
+        last = self.last or {}
+        if "prompt" in last or not last.get("topic"):
             return
         place = {"topic": last["topic"]}
         if last.get("thing"):
@@ -121,6 +133,10 @@ def _read_offer(raw, content):
         if plan and (plan["time"] or kind == "reminder_confirm"):
             return {"kind": kind, "plan": plan}
         return None
+    if kind == "reminder_cancel":          # "shall I cancel the one ...?", one at a time
+        from .reminders_model import clean_choices
+        choices = clean_choices(raw.get("ask"))
+        return {"kind": kind, "ask": choices, "any": raw.get("any") is True} if choices else None
     topic = raw.get("topic")
     if kind in ("more", "topic") and isinstance(topic, str) and content.get(topic):
         return {"kind": kind, "topic": topic}

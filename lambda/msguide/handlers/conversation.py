@@ -14,10 +14,18 @@ def _any_intent(handler_input, *names):
 
 
 def say_again(handler_input, last, rate=None):
-    """Say again what `last` (from the session state) refers to (at `rate`, this time)."""
+    """Say again what `last` (from the session state) refers to (at `rate`, this time).
+    A notice that asked its own question ("shall I set it?") asks it again, and
+    the offer waiting for the answer still waits."""
     if last and "prompt" in last:        # may also carry a topic: welcome_back's offer
-        return reply(handler_input, Say(prompt=last["prompt"], text=last.get("text"), rate=rate,
-                                        resume=content().get(last.get("topic", ""))))
+        offer = current_state(handler_input).offer
+        response = reply(handler_input, Say(prompt=last["prompt"], text=last.get("text"), rate=rate,
+                                            resume=content().get(last.get("topic", ""))))
+        if last["prompt"] == "notice" and last.get("text", "").endswith("?") and offer:
+            state = current_state(handler_input)
+            state.offer = offer
+            set_state(handler_input, state.to_attributes())
+        return response
     if last and "topic" in last:
         return reply(handler_input, Say(topic=content().get(last["topic"]), part=last["part"],
                                         thing=last.get("thing"), rate=rate))
@@ -70,6 +78,9 @@ class HandleYes(AbstractRequestHandler):
         if offer.get("kind") == "forget":
             from .privacy import answer_forget
             return answer_forget(handler_input, yes=True)
+        if offer.get("kind") == "reminder_cancel":
+            from .reminders import answer_cancel
+            return answer_cancel(handler_input, offer, yes=True)
         if offer.get("kind") == "reminder":
             from .reminders import confirm_reminder
             from ..reminders_model import Plan
@@ -96,6 +107,9 @@ class HandleNo(AbstractRequestHandler):
         if offer.get("kind") == "forget":
             from .privacy import answer_forget
             return answer_forget(handler_input, yes=False)
+        if offer.get("kind") == "reminder_cancel":
+            from .reminders import answer_cancel
+            return answer_cancel(handler_input, offer, yes=False)
         return say_prompt(handler_input, "anything_else", lead="ok")
 
 
@@ -135,7 +149,12 @@ class GoBack(AbstractRequestHandler):
 
     def handle(self, handler_input):
         state = current_state(handler_input)
+        last = state.last or {}
+        here = None if "prompt" in last else {k: last[k] for k in ("topic", "thing") if k in last}
+        while state.back and state.back[-1] == here:      # never the topic just said, again
+            state.back.pop()
         if not state.back:
+            set_state(handler_input, state.to_attributes())
             return say_prompt(handler_input, "nothing_to_go_back_to")
         place = state.back.pop()
         set_state(handler_input, state.to_attributes())

@@ -6,7 +6,6 @@ from ask_sdk_core.dispatch_components import (AbstractExceptionHandler,
 from ask_sdk_core.utils import is_request_type
 
 from ..logs import logger
-from ..respond import say_prompt
 
 
 class EndSession(AbstractRequestHandler):
@@ -76,7 +75,15 @@ class AcknowledgeEvent(AbstractRequestHandler):
 
 
 class ApologiseForError(AbstractExceptionHandler):
-    """Any error inside a handler becomes a spoken apology, never a crash."""
+    """Any error inside a handler becomes a spoken apology, never a crash.
+
+    The apology is plain speech built here, not a reply through respond.py: the
+    error may have come from that path (a screen document missing from the
+    package, memory that cannot be read), and the apology must not fail the
+    same way. No screen, no card, no memory, no preferences; the session goes
+    on with what it carried into this turn (the failed turn was never heard),
+    less any offer a "yes" would accept.
+    """
 
     def can_handle(self, handler_input, exception):
         return True
@@ -86,4 +93,23 @@ class ApologiseForError(AbstractExceptionHandler):
         request = getattr(handler_input.request_envelope, "request", None)
         if getattr(request, "object_type", None) not in ("LaunchRequest", "IntentRequest"):
             return handler_input.response_builder.response
-        return say_prompt(handler_input, "error")
+        return plain_apology(handler_input)
+
+
+def plain_apology(handler_input):
+    from ask_sdk_model import Response
+    from ask_sdk_model.ui import Reprompt, SsmlOutputSpeech
+    from ..render import escape
+    from ..respond import request_locale
+    from ..wording import for_locale
+    words = for_locale(request_locale(handler_input))
+    session = handler_input.request_envelope.session
+    if session is not None:
+        carried = session.attributes if isinstance(session.attributes, dict) else {}
+        handler_input.attributes_manager.session_attributes = {
+            key: value for key, value in carried.items() if key != "offer"}
+    return Response(
+        output_speech=SsmlOutputSpeech(ssml="<speak>%s %s</speak>" % (escape(words["error"]),
+                                                                      escape(words["reprompt"]))),
+        reprompt=Reprompt(output_speech=SsmlOutputSpeech(ssml="<speak>%s</speak>" % escape(words["reprompt"]))),
+        should_end_session=False)

@@ -32,5 +32,6 @@ def answer_forget(handler_input, yes):
     memory(handler_input).forget()
     state = current_state(handler_input)
     state.opened = False          # nothing of this session is kept at its end either
+    state.pref = {}               # the speech speed and answer length go now, not at the session's end
     set_state(handler_input, state.to_attributes())
     return say_notice(handler_input, words["forget_done"])

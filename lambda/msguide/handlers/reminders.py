@@ -370,12 +370,40 @@ def _count(number):
     return "one reminder" if number == 1 else "%d reminders" % number
 
 
+def _when(alert):
+    """When a reminder the API listed goes off, in words ('every Tuesday at 10 AM'), or None."""
+    import zoneinfo
+    trigger = getattr(alert, "trigger", None)
+    if trigger is None:
+        return None
+    try:
+        zone = zoneinfo.ZoneInfo(trigger.time_zone_id) if trigger.time_zone_id else None
+    except (ValueError, TypeError, zoneinfo.ZoneInfoNotFoundError):
+        zone = None
+    recurrence = getattr(trigger, "recurrence", None)
+    try:
+        return model.describe_alert(
+            getattr(getattr(trigger, "object_type", None), "value", None), zone,
+            datetime.datetime.now(datetime.timezone.utc),
+            scheduled=getattr(trigger, "scheduled_time", None),
+            start=getattr(recurrence, "start_date_time", None),
+            rules=list(getattr(recurrence, "recurrence_rules", None) or ()),
+            offset=getattr(trigger, "offset_in_seconds", None),
+            created=getattr(alert, "created_time", None))
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
 def _named(alert):
+    """'to book a massage tomorrow at 3 PM': what it reminds, then when (so two are told apart)."""
     task = _task_of(alert)
     if task:
-        return "to " + model.reminder_of(task)["say"]
-    text = " ".join(_alert_text(alert).split())[:80]
-    return 'one that says "%s"' % text if text else "one without a message"
+        name = "to " + model.reminder_of(task)["say"]
+    else:
+        text = " ".join(_alert_text(alert).split())[:80]
+        name = 'one that says "%s"' % text if text else "one without a message"
+    when = _when(alert)
+    return "%s %s" % (name, when) if when else name
 
 
 class ListReminders(AbstractRequestHandler):
@@ -399,6 +427,9 @@ class ListReminders(AbstractRequestHandler):
 
 
 class CancelReminder(AbstractRequestHandler):
+    """One reminder that matches is cancelled; more than one, and the user is
+    asked about each in turn ("shall I cancel the one ... ?"), never all at once."""
+
     def can_handle(self, handler_input):
         return is_intent_name("CancelReminderIntent")(handler_input)
 
@@ -407,31 +438,69 @@ class CancelReminder(AbstractRequestHandler):
         words = words_for(handler_input)
         value, spoken = resolved_slot(handler_input, "task")
         task = value if model.known_task(value) else model.own_task(spoken)
-        remembered = memory(handler_input)
-        ours = remembered.get("reminders", [])
+        ours = memory(handler_input).get("reminders", [])
         try:                                # what exists, from the API: tokens in memory may be lost
             alerts = _alerts(handler_input)
             wanted = model.reminder_of(task)["text"] if task else None
-            targets = [(a.alert_token, _task_of(a)) for a in alerts
+            targets = [{"token": a.alert_token, "say": _named(a)} for a in alerts
                        if wanted is None or _alert_text(a) == wanted]
         except ServiceException as exc:
             return _api_error(handler_input, exc)
         except Exception:
-            targets = [(r["token"], r["task"]) for r in ours if task is None or r["task"] == task]
+            targets = [{"token": r["token"], "say": "to " + model.reminder_of(r["task"])["say"]}
+                       for r in ours if task is None or r["task"] == task]
+            if len(targets) > 1:            # without the API's times they cannot be told apart
+                return say_notice(handler_input, words["reminder_unreachable"])
         if not targets:
             say = model.reminder_of(task)["say"] if task else "do anything"
             return say_notice(handler_input, words["reminder_cancel_none"].format(say=say))
-        service = handler_input.service_client_factory.get_reminder_management_service()
-        cancelled = []
-        for token, target_task in targets:
-            try:
-                service.delete_reminder(token)
-            except ServiceException as exc:
-                if _status(exc) != 404:     # 404: already gone
-                    remembered.drop_reminders(cancelled)
-                    return _api_error(handler_input, exc)
-            cancelled.append(token)
-        remembered.drop_reminders(cancelled)
-        items = ["to " + model.reminder_of(t)["say"] if t else "one other" for _tok, t in targets]
-        return say_notice(handler_input, words["reminder_cancelled"].format(
-            count=_count(len(cancelled)), items=_listed(items)))
+        if len(targets) == 1:
+            failed = _delete(handler_input, targets[0]["token"])
+            if failed is not None:
+                return failed
+            return say_notice(handler_input, words["reminder_cancelled"].format(
+                count=_count(1), items=targets[0]["say"]))
+        choices = model.clean_choices(targets[:model.MAX_CHOICES])
+        if choices is None:                 # a token or a text we would not carry: ask nothing
+            return say_notice(handler_input, words["reminder_unreachable"])
+        response = say_notice(handler_input, words["reminder_cancel_which"].format(
+            count=_count(len(targets)), items=_listed([t["say"] for t in targets]),
+            first=choices[0]["say"]))
+        _offer(handler_input, {"kind": "reminder_cancel", "ask": choices, "any": False})
+        return response
+
+
+def _delete(handler_input, token):
+    """Delete one reminder (gone already counts as deleted) and forget its token:
+    None, or the spoken answer to the API's refusal."""
+    from ask_sdk_model.services import ServiceException
+    service = handler_input.service_client_factory.get_reminder_management_service()
+    try:
+        service.delete_reminder(token)
+    except ServiceException as exc:
+        if _status(exc) != 404:             # 404: already gone
+            return _api_error(handler_input, exc)
+    except Exception as exc:
+        logger().warning("reminder not cancelled: %s", type(exc).__name__)
+        return say_notice(handler_input, words_for(handler_input)["reminder_unreachable"])
+    memory(handler_input).drop_reminders([token])
+    return None
+
+
+def answer_cancel(handler_input, offer, yes):
+    """'Yes' or 'no' to "shall I cancel the one ...?": that one is cancelled or
+    kept, then the next one that matched is asked about, if any."""
+    words = words_for(handler_input)
+    current, rest = offer["ask"][0], offer["ask"][1:]
+    if yes:
+        failed = _delete(handler_input, current["token"])
+        if failed is not None:
+            return failed
+        key = "reminder_cancelled_next" if rest else "reminder_cancelled_last"
+    else:
+        key = "reminder_kept_next" if rest else ("reminder_kept_last" if offer["any"] else "reminder_kept_all")
+    response = say_notice(handler_input, words[key].format(done=current["say"],
+                                                           next=rest[0]["say"] if rest else ""))
+    if rest:
+        _offer(handler_input, {"kind": "reminder_cancel", "ask": rest, "any": offer["any"] or yes})
+    return response
