@@ -269,3 +269,24 @@ def test_forget_me_erases_the_speech_speed_and_answer_length_at_once_and_for_lat
     user.new_session()
     again = turn(send, user, user.launch())
     assert "prosody" not in again["response"]["outputSpeech"]["ssml"]
+
+
+# what PRIVACY.md must say for each field memory.clean keeps
+POLICY_NAMES = {"disclaimer_heard": "not medical advice\" reminder", "hint_heard": "speak slower",
+                "pref": "speech speed", "last_topic": "the last topic", "pending_reminder": "what that reminder was to be",
+                "reminders": "identifiers of the reminders"}
+
+
+def test_the_privacy_policy_names_every_field_the_record_holds():
+    """The policy is true: each field a stored record can hold is named in PRIVACY.md."""
+    from msguide.memory import clean
+    everything = clean({"disclaimer_heard": True, "hint_heard": True, "pref": {"rate": "slow", "detail": "full"},
+                        "last_topic": "fatigue",
+                        "pending_reminder": {"task": "book a massage", "repeat": None, "weekday": None,
+                                             "date": None, "time": None, "after": None},
+                        "reminders": [{"token": "a.b", "task": "book a massage"}]})
+    assert set(everything) == set(POLICY_NAMES)
+    policy = " ".join((ROOT / "PRIVACY.md").read_text(encoding="utf-8").split())
+    for field, words in POLICY_NAMES.items():
+        assert words in policy, field
+    assert "answer length" in policy
