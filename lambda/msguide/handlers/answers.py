@@ -138,11 +138,11 @@ class TriageWhatWasSaid(AbstractRequestHandler):
             # the urgent checks have their say before any calm tier answers
             topic = urgent_check(handler_input, triage, free, topic)
         elif free and topic.id == "emergency":
-            # the crisis reply also gives the emergency number: when the detector is
-            # sure the words are about self-harm, it is the safer of the two
+            # the crisis reply also gives the emergency number: when the detector leans
+            # toward self-harm, it is the safer of the two
             label, probability = default_understanding().urgent(
                 as_asked(_intent_name(handler_input), triage.plain(free[0]) or free[0]))
-            if label == "crisis" and probability >= default_understanding().urgent_sure_at:
+            if label == "crisis" and probability >= default_understanding().urgent_lean_at:
                 topic = content().get("crisis")
         handler_input.attributes_manager.request_attributes["triage"] = topic
         return topic is not None
