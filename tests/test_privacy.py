@@ -233,14 +233,18 @@ FORGET_NAMES = {
 }
 
 
+# a stored record with every field memory.clean keeps
+FULL_RECORD = {"disclaimer_heard": True, "hint_heard": True, "pref": {"rate": "slow", "detail": "full"},
+               "last_topic": "fatigue",
+               "pending_reminder": {"task": "book a massage", "repeat": None, "weekday": None,
+                                    "date": None, "time": None, "after": None},
+               "reminders": [{"token": "a.b", "task": "book a massage"}]}
+
+
 def test_the_forget_me_prompt_names_plainly_everything_the_record_holds():
     from msguide.memory import clean
     from msguide.wording import for_locale
-    everything = clean({"disclaimer_heard": True, "hint_heard": True, "pref": {"rate": "slow", "detail": "full"},
-                        "last_topic": "fatigue",
-                        "pending_reminder": {"task": "book a massage", "repeat": None, "weekday": None,
-                                             "date": None, "time": None, "after": None},
-                        "reminders": [{"token": "a.b", "task": "book a massage"}]})
+    everything = clean(FULL_RECORD)
     assert set(everything) == set(FORGET_NAMES)           # a new field needs its words here and in the prompt
     for locale in ("en-US", "en-GB", "en-CA", "en-AU", "en-IN"):
         asked = for_locale(locale)["forget_confirm"]
@@ -280,11 +284,7 @@ POLICY_NAMES = {"disclaimer_heard": "not medical advice\" reminder", "hint_heard
 def test_the_privacy_policy_names_every_field_the_record_holds():
     """The policy is true: each field a stored record can hold is named in PRIVACY.md."""
     from msguide.memory import clean
-    everything = clean({"disclaimer_heard": True, "hint_heard": True, "pref": {"rate": "slow", "detail": "full"},
-                        "last_topic": "fatigue",
-                        "pending_reminder": {"task": "book a massage", "repeat": None, "weekday": None,
-                                             "date": None, "time": None, "after": None},
-                        "reminders": [{"token": "a.b", "task": "book a massage"}]})
+    everything = clean(FULL_RECORD)
     assert set(everything) == set(POLICY_NAMES)
     policy = " ".join((ROOT / "PRIVACY.md").read_text(encoding="utf-8").split())
     for field, words in POLICY_NAMES.items():

@@ -235,13 +235,19 @@ def urgent_examples(source, content):
 
 
 def train_urgent(source, content):
-    from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
     texts, labels = urgent_examples(source, content)
+    fitted = fit(texts, labels, LogisticRegression(C=URGENT_C, max_iter=3000, class_weight="balanced"))
+    return dict(fitted, examples=len(texts))
+
+
+def fit(texts, labels, model, sample_weight=None):
+    """Fit `model` on the features of `texts`: {classes, intercepts, weights}, weights
+    packed one string per feature ("class:weight ...") as understand.py reads them."""
+    from sklearn.feature_extraction import DictVectorizer
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform([{f: 1 for f in understand.features(t)} for t in texts])
-    model = LogisticRegression(C=URGENT_C, max_iter=3000, class_weight="balanced")
-    model.fit(matrix, labels)
+    model.fit(matrix, labels, sample_weight=sample_weight)
     classes = [str(c) for c in model.classes_]
     weights = {}
     for column, feature in enumerate(vectorizer.get_feature_names_out()):
@@ -249,8 +255,7 @@ def train_urgent(source, content):
                 for row in range(len(classes)) if abs(model.coef_[row, column]) >= MIN_WEIGHT]
         if kept:
             weights[str(feature)] = " ".join(kept)
-    return {"classes": classes, "examples": len(texts),
-            "intercepts": [round(float(v), 3) for v in model.intercept_],
+    return {"classes": classes, "intercepts": [round(float(v), 3) for v in model.intercept_],
             "weights": dict(sorted(weights.items()))}
 
 
@@ -284,7 +289,6 @@ def inputs_digest():
 
 
 def train():
-    from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     with open(EXTRA, encoding="utf-8") as handle:
@@ -292,27 +296,17 @@ def train():
     content = content_module.load()
     source = load_source()
     texts, labels, sample_weights = balanced(as_heard(examples(source, content, extra), source))
-    vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform([{f: 1 for f in understand.features(t)} for t in texts])
-    model = LogisticRegression(C=C, max_iter=3000)
-    model.fit(matrix, labels, sample_weight=sample_weights)
-    classes = [str(c) for c in model.classes_]
-    weights = {}
-    for column, feature in enumerate(vectorizer.get_feature_names_out()):
-        kept = ["%d:%s" % (row, round(float(model.coef_[row, column]), 3))
-                for row in range(len(classes)) if abs(model.coef_[row, column]) >= MIN_WEIGHT]
-        if kept:
-            weights[str(feature)] = " ".join(kept)
+    fitted = fit(texts, labels, LogisticRegression(C=C, max_iter=3000), sample_weights)
     return {
         "about": "Weights of the free-form understanding, written by tools/train_understanding.py; "
                  "do not edit by hand.",
         "inputs_sha256": inputs_digest(),
         "examples": len(texts),
-        "classes": classes,
-        "intercepts": [round(float(v), 3) for v in model.intercept_],
+        "classes": fitted["classes"],
+        "intercepts": fitted["intercepts"],
         "domain_words": domain_words(extra, content),
         "research_words": sorted({understand.stem(w) for w in extra["research_words"]}),
-        "weights": dict(sorted(weights.items())),
+        "weights": fitted["weights"],
         "urgent_detector": train_urgent(source, content),
     }
 

@@ -89,8 +89,10 @@ class Reading:
         return "Reading(%s, %s, %.2f)" % (self.outcome, self.topic_id, self.confidence)
 
 
-class Detector:
-    """The learned urgent detector (crisis / emergency / calm), scored like the classifier."""
+class Linear:
+    """A linear model shipped as data: classes, intercepts and weights packed one string
+    per feature ("class:weight class:weight ..."), parsed on first use so loading
+    stays fast. Scored in plain Python: softmax over the summed weights."""
 
     def __init__(self, data):
         self.classes = data["classes"]
@@ -98,20 +100,29 @@ class Detector:
         self._packed = data["weights"]
         self._parsed = {}
 
+    def weights(self, feature):
+        """[(class index, weight)] of one feature; [] for a feature never seen."""
+        found = self._parsed.get(feature)
+        if found is None:
+            packed = self._packed.get(feature, "")
+            found = [(int(i), float(w)) for i, w in (pair.split(":") for pair in packed.split())]
+            self._parsed[feature] = found
+        return found
+
     def probabilities(self, text):
+        """{class: probability} in class order."""
         scores = list(self.intercepts)
         for feature in features(text):
-            found = self._parsed.get(feature)
-            if found is None:
-                packed = self._packed.get(feature, "")
-                found = [(int(i), float(w)) for i, w in (p.split(":") for p in packed.split())]
-                self._parsed[feature] = found
-            for index, weight in found:
+            for index, weight in self.weights(feature):
                 scores[index] += weight
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
         total = sum(exps)
         return {c: e / total for c, e in zip(self.classes, exps)}
+
+
+class Detector(Linear):
+    """The learned urgent detector (crisis / emergency / calm)."""
 
     def urgent(self, text):
         """(the likelier urgent class, crisis + emergency probability)."""
@@ -136,12 +147,10 @@ def read_policy(path=POLICY_FILE):
 
 class Understanding:
     def __init__(self, data, policy=None):
-        self.classes = data["classes"]
-        self.intercepts = data["intercepts"]
-        # feature -> "class:weight class:weight ..." kept as text and parsed on
-        # first use: loading stays fast (one JSON string per feature).
-        self._packed = data["weights"]
-        self._parsed = {}
+        self.model = Linear(data)
+        self.classes = self.model.classes
+        self.weights = self.model.weights
+        self._packed = self.model._packed
         # a reading depends only on the words (and the fixed lexical search)
         self.read = functools.lru_cache(maxsize=CACHE_SIZE)(self._read)
         self.asks_for_research = functools.lru_cache(maxsize=CACHE_SIZE)(self._asks_for_research)
@@ -162,24 +171,7 @@ class Understanding:
 
     def probabilities(self, text):
         """[(class, probability)] best first."""
-        scores = list(self.intercepts)
-        for feature in features(text):
-            for index, weight in self.weights(feature):
-                scores[index] += weight
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return sorted(((c, e / total) for c, e in zip(self.classes, exps)),
-                      key=lambda pair: -pair[1])
-
-    def weights(self, feature):
-        """[(class index, weight)] of one feature; [] for a feature never seen."""
-        found = self._parsed.get(feature)
-        if found is None:
-            packed = self._packed.get(feature, "")
-            found = [(int(i), float(w)) for i, w in (pair.split(":") for pair in packed.split())]
-            self._parsed[feature] = found
-        return found
+        return sorted(self.model.probabilities(text).items(), key=lambda pair: -pair[1])
 
     def known_words(self):
         """The stemmed words the classifier met in training."""
