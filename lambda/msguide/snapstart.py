@@ -35,6 +35,8 @@ def prepare(skill):
     default_triage().check("warming up before the snapshot")
     default_understanding().read("is massage good for ms fatigue")
     default_search().find("massage for fatigue")
+    from .understanding.soundalike import default_soundalike
+    default_soundalike().respell("warming up the soundalike names")   # loads jellyfish, keys the names
     try:
         from snapshot_restore_py import register_after_restore   # in Lambda's Python 3.12+ runtime
     except ImportError:
