@@ -70,8 +70,9 @@ def test_intent_and_slot_names_are_valid():
 
 
 def test_custom_intents_have_dozens_of_varied_samples():
+    from msguide.understand import KEPT_CARRIER_PREFIX
     for name, intent in INTENTS.items():
-        if name.startswith("AMAZON."):
+        if name.startswith(("AMAZON.", KEPT_CARRIER_PREFIX)):     # a kept carrier is one start
             continue
         samples = intent["samples"]
         assert len(samples) >= 20, (name, len(samples))
@@ -155,8 +156,11 @@ def test_everyday_words_are_synonyms_of_the_right_values():
 def test_every_custom_intent_has_a_handler_and_every_content_intent_exists():
     content = default_content()
     handled = set(content.intent_topics) | set(SLOT_INTENTS) | HANDLED_ELSEWHERE
+    from msguide.understand import KEPT_CARRIER_PREFIX, is_free_form
     custom = {n for n in INTENTS if not n.startswith("AMAZON.")}
-    assert custom == handled
+    kept = {n for n in custom if n.startswith(KEPT_CARRIER_PREFIX)}
+    assert kept and all(is_free_form(n) for n in kept)        # answered as free-form words
+    assert custom - kept == handled
 
 
 def test_sample_pattern_expansion():
@@ -179,3 +183,22 @@ def test_each_built_model_fits_the_interaction_model_size_limit():
     for path in glob.glob(os.path.join(ROOT, "skill-package", "interactionModels", "custom", "*.json")):
         model = json.load(open(path, encoding="utf-8"))
         assert len(json.dumps(model, separators=(",", ":"))) < 900000, path
+
+
+@pytest.mark.parametrize("said, intent, heard", [
+    ("fell in the shower and can't get up", "StartsWith_fell", "Emergency"),
+    ("shiatsu for ms is it any good", "StartsWith_shiatsu", "Shiatsu"),
+])
+def test_a_start_that_carries_meaning_keeps_its_word(said, intent, heard):
+    """Alexa sends only the SearchQuery slot: a kept carrier's intent puts its word back."""
+    import os
+    os.environ.setdefault("MSGUIDE_PERSISTENCE", "none")
+    import lambda_function
+    from msguide_sim.envelopes import SimulatedUser
+    from msguide_sim.nlu import VoiceModel
+    model = VoiceModel.for_locale("en-US")
+    match = model.map(said, threshold=101)
+    assert match.intent == intent
+    user = SimulatedUser(locale="en-US")
+    response = lambda_function.handler(user.intent_for(model, match), None)
+    assert heard in response["response"]["card"]["title"]

@@ -22,6 +22,7 @@ SOURCE = os.path.join(ROOT, "interactionModels", "model.yaml")
 OUT_DIR = os.path.join(ROOT, "skill-package", "interactionModels", "custom")
 
 from msguide import content as content_module  # noqa: E402
+from msguide.understand import KEPT_CARRIER_PREFIX  # noqa: E402
 
 _GROUP = re.compile(r"\(([^()]*)\)")
 _VOCAB = re.compile(r"<([a-z_]+)>")
@@ -109,6 +110,15 @@ def build_language_model(source, content):
         if slots:
             intent["slots"] = [{"name": s, "type": t} for s, t in slots.items()]
         intents.append(intent)
+    for word in source.get("kept_carriers") or []:
+        if not re.fullmatch(r"[a-z]+( [a-z]+)?", word):
+            raise ModelSourceError("kept carrier %r: lowercase letters only (it becomes an intent name)" % word)
+        sample = word + " {query}"
+        if sample in owner:
+            raise ModelSourceError("kept carrier %r is also a sample of %s" % (word, owner[sample]))
+        owner[sample] = word
+        intents.append({"name": KEPT_CARRIER_PREFIX + word.replace(" ", "_"), "samples": [sample],
+                        "slots": [{"name": "query", "type": "AMAZON.SearchQuery"}]})
     return {
         "invocationName": source["invocation"],
         "intents": intents,

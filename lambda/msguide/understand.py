@@ -56,9 +56,24 @@ def stem(word):
 MASSAGE_CARRIER_INTENT = "MassageQuestionIntent"
 
 
+# A start that carries meaning ("fell {query}", "dying {query}", "shiatsu {query}") is
+# an intent of its own, StartsWith_<word>, built from model.yaml's kept_carriers: Alexa
+# sends only the slot, and the intent's name says which word to put back.
+KEPT_CARRIER_PREFIX = "StartsWith_"
+
+
+def is_free_form(intent_name):
+    return bool(intent_name) and (intent_name in ("SearchIntent", MASSAGE_CARRIER_INTENT)
+                                  or intent_name.startswith(KEPT_CARRIER_PREFIX))
+
+
 def as_asked(intent_name, words):
     """The words as the classifier should read them, given the intent that carried them."""
-    return "massage " + words if intent_name == MASSAGE_CARRIER_INTENT else words
+    if intent_name == MASSAGE_CARRIER_INTENT:
+        return "massage " + words
+    if intent_name and intent_name.startswith(KEPT_CARRIER_PREFIX):
+        return intent_name[len(KEPT_CARRIER_PREFIX):].replace("_", " ") + " " + words
+    return words
 
 
 def tokens(text):

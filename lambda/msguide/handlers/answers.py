@@ -8,7 +8,7 @@ from ..render import Say
 from ..search import default_search
 from ..state import clean_thing
 from ..triage import default_triage
-from ..understand import MASSAGE_CARRIER_INTENT, as_asked, default_understanding
+from ..understand import as_asked, default_understanding, is_free_form
 from ..understanding.soundalike import default_soundalike
 
 # intent -> (slot name, slot type, topic when the slot is empty,
@@ -55,10 +55,10 @@ def said_words(handler_input):
         return []
     intent = getattr(handler_input.request_envelope.request, "intent", None)
     words = []
-    for slot in (getattr(intent, "slots", None) or {}).values():
+    for name, slot in (getattr(intent, "slots", None) or {}).items():
         value = getattr(slot, "value", None)
         if isinstance(value, str) and value.strip():
-            words.append(value)
+            words.append(as_asked(getattr(intent, "name", None), value) if name == "query" else value)
     return words
 
 
@@ -78,7 +78,7 @@ def free_words(handler_input):
             continue
         value, spoken = resolved_slot(handler_input, name)
         if spoken and spoken.strip() and (value is None or name == "query"):
-            found.append(spoken)
+            found.append(as_asked(_intent_name(handler_input), spoken) if name == "query" else spoken)
     return found
 
 
@@ -109,7 +109,7 @@ def urgent_check(handler_input, triage, words, topic):
     understanding = default_understanding()
     best_label, best = None, 0.0
     for text in words:
-        said = as_asked(_intent_name(handler_input), triage.plain(text) or text)
+        said = triage.plain(text) or text
         label, probability = understanding.urgent(said)
         if label == "emergency" and triage.past_or_ongoing(said):
             continue
@@ -140,8 +140,7 @@ class TriageWhatWasSaid(AbstractRequestHandler):
         elif free and topic.id == "emergency":
             # the crisis reply also gives the emergency number: when the detector leans
             # toward self-harm, it is the safer of the two
-            label, probability = default_understanding().urgent(
-                as_asked(_intent_name(handler_input), triage.plain(free[0]) or free[0]))
+            label, probability = default_understanding().urgent(triage.plain(free[0]) or free[0])
             if label == "crisis" and probability >= default_understanding().urgent_lean_at:
                 topic = content().get("crisis")
         handler_input.attributes_manager.request_attributes["triage"] = topic
@@ -209,7 +208,7 @@ class AnswerFreeFormQuestion(AbstractRequestHandler):
     question is outside the fact sheet or outside massage and MS."""
 
     def can_handle(self, handler_input):
-        return _intent_name(handler_input) in ("SearchIntent", MASSAGE_CARRIER_INTENT)
+        return is_free_form(_intent_name(handler_input))
 
     def handle(self, handler_input):
         _value, words = resolved_slot(handler_input, "query")
