@@ -132,3 +132,16 @@ def test_an_existing_sore_never_gets_the_prevention_answer(handler):
     text = speech_text(handler(session.intent("SearchIntent", query="have a bed sore is massage on it ok"), None))
     assert "never be massaged" in text or "never massage over" in text
     assert "may help prevent" not in text
+
+
+@pytest.mark.parametrize("locale, number, line", [("en-US", "911", "988"), ("en-GB", "999", "116 123"),
+                                                  ("en-AU", "000", "13 11 14"), ("en-IN", "112", "14416")])
+def test_the_crisis_reply_gives_both_numbers_unconditionally_and_says_free_day_and_night(handler, locale, number, line):
+    """Issue 21 item 9: thoughts of suicide are an emergency (facts.md {#urgent-3}): the
+    emergency number is not made conditional, and the crisis line is free, day and night."""
+    response = handler(Session(locale=locale).intent("SearchIntent", query="i want to end my life"), None)
+    said = speech_text(response)
+    assert number in said and line in said
+    assert "if you might" not in said.lower()
+    assert "free" in said and "day and night" in said
+    assert response["response"]["shouldEndSession"] is True
