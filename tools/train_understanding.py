@@ -163,17 +163,7 @@ def domain_words(extra, content):
     return sorted(s for s in stems if s not in understand.STOP and len(s) > 1)
 
 
-URGENT_SETS = (os.path.join(ROOT, "tests", "data", "safety_cases.yaml"),
-               os.path.join(ROOT, "tests", "data", "safety_found.yaml"))
-OUTSIDER = os.path.join(ROOT, "tests", "data", "outsider")
 URGENT_C = 0.3
-URGENT_NEGATIVE_KINDS = ("idiom", "nonurgent", "relapse", "overheating", "contraindication", "medicines",
-                         "diagnosis", "offtopic", "uncovered", "ordinary")
-
-
-def _tuning_part(case_id):
-    """The same hash split as tools/eval_sets.py: held-back phrasings never train."""
-    return int(hashlib.sha256(case_id.encode("utf-8")).hexdigest()[:8], 16) % 100 >= 30
 
 
 def urgent_examples(source, content):
@@ -183,7 +173,6 @@ def urgent_examples(source, content):
     the project's safety sets and of the outsider batches (tests/data/outsider/).
     Negatives: idioms, long-standing symptoms, relapse, heat, contraindications and
     ordinary questions from the same sets, and every topic's natural questions."""
-    import glob
     texts, labels = [], []
     vocab = source.get("vocab") or {}
     for intent, label in (("EmergencyIntent", "emergency"), ("CrisisIntent", "crisis")):
@@ -192,27 +181,12 @@ def urgent_examples(source, content):
         for text in random.Random(11).sample(samples, min(len(samples), 400)):
             texts.append(" ".join(text.split()))
             labels.append(label)
-    for path in URGENT_SETS:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle) or {}
-        for kind, entries in data.items():
-            for entry in entries:
-                words = entry if isinstance(entry, str) else entry[0]
-                cid = "%s:%s" % (kind, " ".join(words.lower().split()))
-                if path.endswith("safety_cases.yaml") and not _tuning_part(cid):
-                    continue
-                texts.append(words)
-                labels.append(kind if kind in understand.URGENT else "calm")
-    for path in sorted(glob.glob(os.path.join(OUTSIDER, "batch-*.yaml"))):
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-        name = os.path.splitext(os.path.basename(path))[0]
-        for entry in data["cases"]:
-            say = " ".join(str(entry["say"]).split())
-            if not _tuning_part("outsider:%s:%s:%s" % (name, entry["kind"], say.lower())):
-                continue
-            texts.append(say)
-            labels.append(entry["kind"] if entry["kind"] in understand.URGENT else "calm")
+    # the tuning part only, by the same hash split and ids as the scorers
+    from msguide_tools import eval_sets, outsider
+    for case in eval_sets.safety_cases() + outsider.all_cases():
+        if case["part"] == "tune":
+            texts.append(case["say"])
+            labels.append(case["kind"] if case["kind"] in understand.URGENT else "calm")
     for topic in content.topics.values():
         if topic.group != "scope":
             for question in topic.questions:
@@ -271,11 +245,12 @@ def trained_content():
 
 
 def inputs_digest():
-    import glob
     digest = hashlib.sha256()
     digest.update(("urgent %s" % URGENT_C).encode())
     from msguide import triage as triage_module
-    for path in list(URGENT_SETS) + [triage_module.TRIAGE_FILE] + sorted(glob.glob(os.path.join(OUTSIDER, "batch-*.yaml"))):
+    from msguide_tools import eval_sets, outsider
+    sets = [os.path.join(eval_sets.DATA, name) for name in ("safety_cases.yaml", "safety_found.yaml")]
+    for path in sets + [triage_module.TRIAGE_FILE] + outsider.batches():
         with open(path, "rb") as handle:
             digest.update(handle.read())
     digest.update(("trainer %d %s %s %s %s" % (TRAINER_VERSION, MAX_PER_CLASS, QUESTION_WEIGHT, C,

@@ -80,9 +80,13 @@ class Content:
         self.slot_topics = {}
         # slot phrase (value or synonym) -> how a template answer names it
         self.slot_says = {}
+        # (slot type, phrase said) -> canonical value, for words entity resolution missed
+        self.slot_values_by_phrase = {}
         for topic in topics:
             for slot in topic.slots:
                 self.slot_topics[(slot["type"], slot["value"])] = topic
+                for phrase in slot_phrases(slot):
+                    self.slot_values_by_phrase.setdefault((slot["type"], phrase), slot["value"])
                 if "say" in slot:
                     for phrase in slot_phrases(slot):
                         self.slot_says[phrase] = slot["say"]
@@ -96,6 +100,10 @@ class Content:
 
     def topic_for_slot(self, slot_type, value):
         return self.slot_topics.get((slot_type, value))
+
+    def value_for(self, slot_type, phrase):
+        """The canonical value a slot phrase (value or synonym) stands for, or None."""
+        return self.slot_values_by_phrase.get((slot_type, phrase))
 
     def slot_values(self, slot_type):
         """[(value, synonyms)] for one slot type, in content order."""

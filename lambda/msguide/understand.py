@@ -124,6 +124,10 @@ class Linear:
             self._parsed[feature] = found
         return found
 
+    def words_seen(self):
+        """The stemmed words (unigram features) the model was trained on."""
+        return {feature[2:] for feature in self._packed if feature.startswith("u:")}
+
     def probabilities(self, text):
         """{class: probability} in class order."""
         scores = list(self.intercepts)
@@ -165,7 +169,6 @@ class Understanding:
         self.model = Linear(data)
         self.classes = self.model.classes
         self.weights = self.model.weights
-        self._packed = self.model._packed
         # a reading depends only on the words (and the fixed lexical search)
         self.read = functools.lru_cache(maxsize=CACHE_SIZE)(self._read)
         self.asks_for_research = functools.lru_cache(maxsize=CACHE_SIZE)(self._asks_for_research)
@@ -190,7 +193,7 @@ class Understanding:
 
     def known_words(self):
         """The stemmed words the classifier met in training."""
-        return {feature[2:] for feature in self._packed if feature.startswith("u:")}
+        return self.model.words_seen()
 
     def in_domain(self, text):
         return bool(set(tokens(text)) & self.domain)

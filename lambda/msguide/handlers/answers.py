@@ -178,9 +178,9 @@ class AnswerSlotQuestion(AbstractRequestHandler):
         if not spoken:
             return say_topic(handler_input, data.get(empty_id))
         heard = default_soundalike().respell(spoken)          # a misheard name, by sound
-        for known, synonyms in data.slot_values(slot_type):
-            if heard == known or heard in synonyms:
-                return say_topic(handler_input, data.topic_for_slot(slot_type, known), thing=thing_for(heard, known))
+        known = data.value_for(slot_type, heard)
+        if known is not None:
+            return say_topic(handler_input, data.topic_for_slot(slot_type, known), thing=thing_for(heard, known))
         topic = topic_for_words(heard, slot_type)
         if topic is not None:
             return say_topic(handler_input, topic)
