@@ -14,7 +14,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from msguide import content as content_module
-from msguide import understand
+from msguide.understanding.classifier import features
 from msguide_tools import train_understanding as trainer
 from msguide_tools.build_model import load_source
 
@@ -29,11 +29,11 @@ def main():
         held_set = set(held)
         train = [i for i in order if i not in held_set]
         vectorizer = DictVectorizer()
-        matrix = vectorizer.fit_transform([{f: 1 for f in understand.features(texts[i])} for i in train])
+        matrix = vectorizer.fit_transform([{f: 1 for f in features(texts[i])} for i in train])
         model = LogisticRegression(C=trainer.URGENT_C, max_iter=3000, class_weight="balanced")
         model.fit(matrix, [labels[i] for i in train])
         probabilities = model.predict_proba(vectorizer.transform(
-            [{f: 1 for f in understand.features(texts[i])} for i in held]))
+            [{f: 1 for f in features(texts[i])} for i in held]))
         calm = list(model.classes_).index("calm")
         for i, row in zip(held, probabilities):
             scored.append((labels[i] != "calm", 1.0 - row[calm]))

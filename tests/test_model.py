@@ -70,7 +70,7 @@ def test_intent_and_slot_names_are_valid():
 
 
 def test_custom_intents_have_dozens_of_varied_samples():
-    from msguide.understand import KEPT_CARRIER_PREFIX
+    from msguide.understanding.carriers import KEPT_CARRIER_PREFIX
     for name, intent in INTENTS.items():
         if name.startswith(("AMAZON.", KEPT_CARRIER_PREFIX)):     # a kept carrier is one start
             continue
@@ -156,7 +156,7 @@ def test_everyday_words_are_synonyms_of_the_right_values():
 def test_every_custom_intent_has_a_handler_and_every_content_intent_exists():
     content = default_content()
     handled = set(content.intent_topics) | set(SLOT_INTENTS) | HANDLED_ELSEWHERE
-    from msguide.understand import KEPT_CARRIER_PREFIX, is_free_form
+    from msguide.understanding.carriers import KEPT_CARRIER_PREFIX, is_free_form
     custom = {n for n in INTENTS if not n.startswith("AMAZON.")}
     kept = {n for n in custom if n.startswith(KEPT_CARRIER_PREFIX)}
     assert kept and all(is_free_form(n) for n in kept)        # answered as free-form words

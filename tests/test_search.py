@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from msguide.content import default_content
-from msguide.search import TopicSearch
+from msguide.understanding.search import TopicSearch
 
 QUESTIONS = ["my legs are so stiff would massage help", "is a sauna a good idea",
              "how big were the studies", "does insurance pay", "the weather today",

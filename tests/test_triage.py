@@ -8,7 +8,7 @@ import pytest
 
 from alexa import Session, ends_session, speech_text
 from msguide.content import ContentError, default_content
-from msguide import triage as triage_module
+from msguide.understanding import triage as triage_module
 
 RAW = json.load(open(triage_module.TRIAGE_FILE, encoding="utf-8"))
 TRIAGE = triage_module.load()

@@ -10,8 +10,8 @@ import pytest
 from alexa import Session, ends_session, speech_text
 from conftest import LAMBDA_DIR, ROOT
 from msguide.content import default_content
-from msguide.search import default_search
-from msguide.understand import default_understanding, features
+from msguide.understanding.search import default_search
+from msguide.understanding.classifier import default_understanding, features
 
 from msguide_tools import train_understanding
 
@@ -28,7 +28,7 @@ def test_the_shipped_weights_are_fresh():
 
 def test_scoring_needs_no_numpy_or_scikit_learn():
     code = ("import sys\n"
-            "from msguide.understand import default_understanding\n"
+            "from msguide.understanding.classifier import default_understanding\n"
             "r = default_understanding().read('is a jacuzzi bad for me')\n"
             "assert r.topic_id == 'hot-tub', r\n"
             "assert not {'numpy', 'sklearn', 'scipy'} & set(sys.modules), sorted(sys.modules)\n")

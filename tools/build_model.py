@@ -22,7 +22,7 @@ SOURCE = os.path.join(ROOT, "interactionModels", "model.yaml")
 OUT_DIR = os.path.join(ROOT, "skill-package", "interactionModels", "custom")
 
 from msguide import content as content_module  # noqa: E402
-from msguide.understand import KEPT_CARRIER_PREFIX  # noqa: E402
+from msguide.understanding.carriers import KEPT_CARRIER_PREFIX  # noqa: E402
 
 _GROUP = re.compile(r"\(([^()]*)\)")
 _VOCAB = re.compile(r"<([a-z_]+)>")

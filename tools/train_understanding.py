@@ -13,7 +13,7 @@ Examples (one class per topic, plus "offtopic" and "uncovered"):
 A topic with many samples is subsampled (seeded) so no class drowns the rest.
 
 scikit-learn is needed here only (requirements-dev.txt); the skill scores the
-shipped weights in plain Python (lambda/msguide/understand.py). The file
+shipped weights in plain Python (lambda/msguide/understanding/classifier.py). The file
 records a SHA-256 of its inputs, so the check needs no retraining.
 """
 
@@ -31,16 +31,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 from msguide_tools.build_model import expand, load_source  # noqa: E402
 from msguide import content as content_module  # noqa: E402
-from msguide import understand  # noqa: E402
+from msguide.understanding import carriers as carrier_intents, classifier, normalize, policy  # noqa: E402
 from msguide.handlers.answers import SLOT_INTENTS  # noqa: E402
 
 EXTRA = os.path.join(ROOT, "interactionModels", "understanding.yaml")
-OUT = understand.UNDERSTANDING_FILE
+OUT = classifier.UNDERSTANDING_FILE
 TRAINER_VERSION = 9
 MAX_PER_CLASS = 250
 QUESTION_WEIGHT = 2
-SKIP_INTENTS = ("SearchIntent", understand.MASSAGE_CARRIER_INTENT)
-# Scope topics the classifier learns too (understand.URGENT), as a second safety
+SKIP_INTENTS = ("SearchIntent", carrier_intents.MASSAGE_CARRIER_INTENT)
+# Scope topics the classifier learns too (policy.URGENT), as a second safety
 # net behind triage's rules for emergencies and crises worded in ways no rule foresaw.
 C = 2.0
 MIN_WEIGHT = 0.02
@@ -57,7 +57,7 @@ def examples(source, content, extra):
         text = " ".join(text.split())
         found.setdefault(label, []).append(("*" if written else "") + text)
 
-    scope = {t.id for t in content.topics.values() if t.group == "scope"} - set(understand.URGENT)
+    scope = {t.id for t in content.topics.values() if t.group == "scope"} - set(policy.URGENT)
     for name, spec in source["intents"].items():
         if name in SKIP_INTENTS or name.startswith("AMAZON.") or not spec:
             continue
@@ -88,7 +88,7 @@ def examples(source, content, extra):
             # written questions count as much as several template samples
             for _copy in range(QUESTION_WEIGHT):
                 add(topic.id, question, written=True)
-    for label in (understand.OFFTOPIC, understand.UNCOVERED):
+    for label in (policy.OFFTOPIC, policy.UNCOVERED):
         for text in extra.get(label) or []:
             add(label, text, written=True)
     return found
@@ -97,10 +97,10 @@ def examples(source, content, extra):
 def carriers(source):
     """The carrier phrases of the free-form intents: the words Alexa leaves out
     of the {query} slot, each with what the skill puts back in their place (the
-    word "massage" for MassageQuestionIntent's, see understand.as_asked).
+    word "massage" for MassageQuestionIntent's, see carrier_intents.as_asked).
     Longest first, so "what is" is tried before "what"."""
     found = {}
-    for intent in ("SearchIntent", understand.MASSAGE_CARRIER_INTENT):
+    for intent in ("SearchIntent", carrier_intents.MASSAGE_CARRIER_INTENT):
         for pattern in source["intents"][intent]["samples"]:
             for sample in expand(pattern, source.get("vocab") or {}):
                 if sample.endswith("{query}"):
@@ -119,7 +119,7 @@ def as_heard(found, source):
             mark, bare = ("*", text[1:]) if text.startswith("*") else ("", text)
             for carrier, intent in starts:
                 if bare.startswith(carrier + " ") and len(bare) > len(carrier) + 1:
-                    extra.append(mark + understand.as_asked(intent, bare[len(carrier) + 1:]))
+                    extra.append(mark + carrier_intents.as_asked(intent, bare[len(carrier) + 1:]))
                     break
         texts.extend(extra)
     return found
@@ -152,15 +152,15 @@ def domain_words(extra, content):
     """Stems that mark a question as about massage or MS: the authored domain
     words, plus the words of every slot phrase that never occur in the
     off-topic examples ("jacuzzi" counts, "time" does not)."""
-    offtopic = {w for text in extra.get("offtopic") or [] for w in understand.tokens(text)}
+    offtopic = {w for text in extra.get("offtopic") or [] for w in normalize.tokens(text)}
     words = set()
     for slot_type in content_module.SLOT_TYPES:
         for value, synonyms in content.slot_values(slot_type):
             for phrase in [value] + synonyms:
                 words.update(phrase.split())
-    stems = {understand.stem(w.replace("'", "")) for w in words} - offtopic
-    stems |= {understand.stem(w) for w in extra["domain_words"]}
-    return sorted(s for s in stems if s not in understand.STOP and len(s) > 1)
+    stems = {normalize.stem(w.replace("'", "")) for w in words} - offtopic
+    stems |= {normalize.stem(w) for w in extra["domain_words"]}
+    return sorted(s for s in stems if s not in classifier.STOP and len(s) > 1)
 
 
 URGENT_C = 0.3
@@ -186,7 +186,7 @@ def urgent_examples(source, content):
     for case in eval_sets.safety_cases() + outsider.all_cases():
         if case["part"] == "tune":
             texts.append(case["say"])
-            labels.append(case["kind"] if case["kind"] in understand.URGENT else "calm")
+            labels.append(case["kind"] if case["kind"] in policy.URGENT else "calm")
     for topic in content.topics.values():
         if topic.group != "scope":
             for question in topic.questions:
@@ -194,7 +194,7 @@ def urgent_examples(source, content):
                 labels.append("calm")
     # as the skill reads them: idioms replaced by their meaning (triage.plain), as
     # the detector sees them at run time
-    from msguide.triage import load as load_triage
+    from msguide.understanding.triage import load as load_triage
     plain = load_triage(content=content).plain
     texts = [plain(text) or text for text in texts]
     # as the SearchQuery slot carries them: without the carrier they start with
@@ -202,7 +202,7 @@ def urgent_examples(source, content):
     for text, label in list(zip(texts, labels)):
         for carrier, intent in starts:
             if text.startswith(carrier + " ") and len(text) > len(carrier) + 1:
-                texts.append(understand.as_asked(intent, text[len(carrier) + 1:]))
+                texts.append(carrier_intents.as_asked(intent, text[len(carrier) + 1:]))
                 labels.append(label)
                 break
     return texts, labels
@@ -217,10 +217,10 @@ def train_urgent(source, content):
 
 def fit(texts, labels, model, sample_weight=None):
     """Fit `model` on the features of `texts`: {classes, intercepts, weights}, weights
-    packed one string per feature ("class:weight ...") as understand.py reads them."""
+    packed one string per feature ("class:weight ...") as classifier.py reads them."""
     from sklearn.feature_extraction import DictVectorizer
     vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform([{f: 1 for f in understand.features(t)} for t in texts])
+    matrix = vectorizer.fit_transform([{f: 1 for f in classifier.features(t)} for t in texts])
     model.fit(matrix, labels, sample_weight=sample_weight)
     classes = [str(c) for c in model.classes_]
     weights = {}
@@ -247,7 +247,7 @@ def trained_content():
 def inputs_digest():
     digest = hashlib.sha256()
     digest.update(("urgent %s" % URGENT_C).encode())
-    from msguide import triage as triage_module
+    from msguide.understanding import triage as triage_module
     from msguide_tools import eval_sets, outsider
     sets = [os.path.join(eval_sets.DATA, name) for name in ("safety_cases.yaml", "safety_found.yaml")]
     for path in sets + [triage_module.TRIAGE_FILE] + outsider.batches():
@@ -256,7 +256,7 @@ def inputs_digest():
     digest.update(("trainer %d %s %s %s %s" % (TRAINER_VERSION, MAX_PER_CLASS, QUESTION_WEIGHT, C,
                                               MIN_WEIGHT)).encode())
     for path in (os.path.join(ROOT, "interactionModels", "model.yaml"), EXTRA,
-                 os.path.abspath(understand.__file__)):
+                 os.path.abspath(classifier.__file__), os.path.abspath(normalize.__file__)):
         with open(path, "rb") as handle:
             digest.update(handle.read())
     digest.update(json.dumps(trained_content(), sort_keys=True).encode("utf-8"))
@@ -280,7 +280,7 @@ def train():
         "classes": fitted["classes"],
         "intercepts": fitted["intercepts"],
         "domain_words": domain_words(extra, content),
-        "research_words": sorted({understand.stem(w) for w in extra["research_words"]}),
+        "research_words": sorted({normalize.stem(w) for w in extra["research_words"]}),
         "weights": fitted["weights"],
         "urgent_detector": train_urgent(source, content),
     }

@@ -29,9 +29,9 @@ def prepare(skill):
     warm = getattr(skill.persistence_adapter, "warm", None)
     if warm is not None:
         warm()
-    from .search import default_search
-    from .triage import default_triage
-    from .understand import default_understanding
+    from .understanding.classifier import default_understanding
+    from .understanding.search import default_search
+    from .understanding.triage import default_triage
     default_triage().check("warming up before the snapshot")
     default_understanding().read("is massage good for ms fatigue")
     default_search().find("massage for fatigue")

@@ -5,11 +5,12 @@ from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
 
 from ..respond import content, reply, say_prompt, say_topic
 from ..render import Say
-from ..search import default_search
 from ..state import clean_thing
-from ..triage import default_triage
-from ..understand import as_asked, default_understanding, is_free_form
+from ..understanding.carriers import as_asked, is_free_form
+from ..understanding.classifier import default_understanding
+from ..understanding.search import default_search
 from ..understanding.soundalike import default_soundalike
+from ..understanding.triage import default_triage
 
 # intent -> (slot name, slot type, topic when the slot is empty,
 #            template topic for a value the content does not cover)
@@ -101,7 +102,7 @@ def topic_for_words(words, slot_type):
 
 
 def urgent_check(handler_input, triage, words, topic):
-    """The learned urgent detector after the rules (msguide.understand.Detector):
+    """The learned urgent detector after the rules (msguide.understanding.classifier.Detector):
     surely urgent -> the emergency or crisis topic; perhaps urgent -> the reply will
     lead with the number (request attribute "urgent_lean"); else `topic` unchanged.
     Words placed in the past or long-standing ("since 2019") are never promoted to an
@@ -115,9 +116,9 @@ def urgent_check(handler_input, triage, words, topic):
             continue
         if probability > best:
             best_label, best = label, probability
-    if best >= understanding.urgent_sure_at:
+    if best >= understanding.policy.urgent_sure_at:
         return content().get(best_label)
-    if topic is None and best >= understanding.urgent_lean_at:   # a calm tier's rule knows better
+    if topic is None and best >= understanding.policy.urgent_lean_at:   # a calm tier's rule knows better
         handler_input.attributes_manager.request_attributes["urgent_lean"] = best_label
     return topic
 
@@ -141,7 +142,7 @@ class TriageWhatWasSaid(AbstractRequestHandler):
             # the crisis reply also gives the emergency number: when the detector leans
             # toward self-harm, it is the safer of the two
             label, probability = default_understanding().urgent(triage.plain(free[0]) or free[0])
-            if label == "crisis" and probability >= default_understanding().urgent_lean_at:
+            if label == "crisis" and probability >= default_understanding().policy.urgent_lean_at:
                 topic = content().get("crisis")
         handler_input.attributes_manager.request_attributes["triage"] = topic
         return topic is not None

@@ -2,7 +2,7 @@
 
 A Lunr (BM25) index over each topic's title, keywords, slot phrases and
 answer text, with Lunr's English stemming and stop words. Safety triage
-(msguide.triage) runs before any of this, on every request's words.
+(triage.py) runs before any of this, on every request's words.
 
 A result counts only when the words matched something more specific than the
 vocabulary every topic shares ("massage", "MS", "help"...), so off-topic
@@ -17,7 +17,8 @@ import functools
 import re
 import threading
 
-from .content import default_content
+from ..content import default_content
+from .normalize import terms, words as normalize
 
 # Words that appear across the whole content: a match on these alone is no
 # evidence for any one topic.
@@ -33,18 +34,6 @@ KEPT_STOP_WORDS = ("often", "not", "no", "cannot", "after", "ever", "every",
                    "most", "other", "only", "least")
 FIND_CACHE_SIZE = 2048
 FIELDS = (("title", 3), ("keywords", 5), ("phrases", 4), ("answer", 1))
-_WORD = re.compile(r"[a-z0-9']+")
-
-
-def terms(text):
-    """The words Lunr indexes and searches: contractions closed up ("didnt")."""
-    return normalize(text).replace("'", "")
-
-
-def normalize(text):
-    """Lowercase words with apostrophes kept; everything else is a space."""
-    text = str(text or "").lower().replace("\u2019", "'")
-    return " ".join(_WORD.findall(text))
 
 
 class TopicSearch:

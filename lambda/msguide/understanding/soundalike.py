@@ -15,7 +15,8 @@ import functools
 import re
 
 from ..content import default_content
-from ..understand import default_understanding, stem
+from .classifier import default_understanding
+from .normalize import stem
 
 SLOT_TYPES = ("MASSAGE_TYPE", "CONDITION", "HEAT")
 MIN_LETTERS = 5

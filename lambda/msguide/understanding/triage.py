@@ -16,22 +16,13 @@ import functools
 import os
 import re
 
-from .content import ContentError, default_content, read_json
-from .search import normalize as words_of
+from ..content import ContentError, default_content, read_json
+from .normalize import words as normalize
 
-TRIAGE_FILE = os.path.join(os.path.dirname(__file__), "content", "triage.json")
+TRIAGE_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "content", "triage.json")
 _RULE_KEYS = ("all", "any_of", "none")
 CACHE_SIZE = 4096
 _VOCAB_REF = re.compile(r"<([a-z_]+)>")
-
-
-_SPELLED = re.compile(r"(?<![a-z0-9'])((?:[a-z] ){2,}[a-z])(?![a-z0-9'])")
-
-
-def normalize(text):
-    """The words as search normalises them, with letters spelled out one by
-    one joined up ("the a m t a" -> "the amta")."""
-    return _SPELLED.sub(lambda m: m.group(1).replace(" ", ""), words_of(text))
 
 
 class Rule:

@@ -1,0 +1,109 @@
+"""The decision policy: from a classifier's ranking to what the skill does.
+
+Apart from scoring, so it can be read and tested with hand-made rankings. The
+thresholds are data (content/policy.json), checked at load; nothing here is
+trained. Four outcomes:
+- "answer": confident, say the topic (an urgent class is answered at once);
+- "confirm": unsure, ask "Are you asking about ...?" (yes answers it);
+- "not_covered": about massage or MS but nothing the fact sheet covers;
+- "decline": not about massage or MS at all (said with examples).
+"""
+
+import json
+import os
+
+POLICY_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "content", "policy.json")
+POLICY_KEYS = ("answer", "confirm", "answer_outside_domain", "lexical_confirm", "urgent", "urgent_sure",
+               "urgent_lean")
+OFFTOPIC = "offtopic"
+UNCOVERED = "uncovered"
+# classes that are a second safety net behind triage's rules: never confirmed,
+# answered whenever they are likely enough
+URGENT = ("crisis", "emergency")
+
+
+class Reading:
+    """What the understanding made of some words."""
+
+    __slots__ = ("outcome", "topic_id", "confidence", "ranked")
+
+    def __init__(self, outcome, topic_id, confidence, ranked):
+        self.outcome = outcome
+        self.topic_id = topic_id
+        self.confidence = confidence
+        self.ranked = ranked
+
+    def __repr__(self):
+        return "Reading(%s, %s, %.2f)" % (self.outcome, self.topic_id, self.confidence)
+
+
+def read_policy(path=POLICY_FILE):
+    """The thresholds, checked: each present, a number between 0 and 1."""
+    from ..content import ContentError
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    for key in POLICY_KEYS:
+        value = data.get(key)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
+            raise ContentError("%s: %r must be a number from 0 to 1" % (path, key))
+    if data["urgent_lean"] > data["urgent_sure"]:
+        raise ContentError("%s: urgent_lean must not be above urgent_sure" % path)
+    return data
+
+
+class Evidence:
+    """What the policy is told about some words besides the ranking."""
+
+    __slots__ = ("in_domain", "lexical", "urgent", "calm")
+
+    def __init__(self, in_domain, lexical=None, urgent=None, calm=False):
+        self.in_domain = in_domain      # a massage or MS word is among them
+        # callables, asked only when the policy needs them:
+        self.lexical = lexical          # the lexical search's topic id, or None
+        self.urgent = urgent            # the urgent detector's crisis + emergency probability
+        self.calm = calm                # triage judged them past or long-standing
+
+
+class Policy:
+    def __init__(self, thresholds):
+        self.urgent_at = thresholds["urgent"]
+        self.urgent_sure_at = thresholds["urgent_sure"]
+        self.urgent_lean_at = thresholds["urgent_lean"]
+        self.answer_at = thresholds["answer"]
+        self.confirm_at = thresholds["confirm"]
+        # without a single massage or MS word, only a very sure reading answers
+        self.answer_outside_domain_at = thresholds["answer_outside_domain"]
+        # a lexical match the classifier ranks near the top, at least this sure, is worth asking about
+        self.lexical_confirm_at = thresholds["lexical_confirm"]
+
+    def decide(self, ranked, evidence):
+        """A Reading from [(class, probability)] best first and the Evidence."""
+        for label, probability in ranked:
+            # `calm`: the words mark a past or long-standing event ("a seizure when I
+            # was a kid"); the triage rules judged them, so the net does not overrule;
+            # and the urgent detector, trained for this one question, must lean the same way
+            if label in URGENT and probability >= self.urgent_at \
+                    and not (evidence.calm and label == "emergency") \
+                    and evidence.urgent is not None and evidence.urgent() >= self.urgent_sure_at:
+                return Reading("answer", label, probability, ranked)
+        ranked = [(c, p) for c, p in ranked if c not in URGENT]
+        best, confidence = ranked[0]
+        is_topic = best not in (OFFTOPIC, UNCOVERED)
+        in_domain = evidence.in_domain
+        if is_topic and confidence >= (self.answer_at if in_domain else self.answer_outside_domain_at):
+            return Reading("answer", best, confidence, ranked)
+        lexical_id = evidence.lexical() if evidence.lexical and (in_domain or is_topic) else None
+        if is_topic and in_domain and lexical_id == best and confidence >= self.lexical_confirm_at:
+            return Reading("answer", best, confidence, ranked)
+        if best == UNCOVERED and in_domain:
+            return Reading("not_covered", None, confidence, ranked)
+        if best == OFFTOPIC and confidence >= self.answer_at:   # "book me a taxi": one domain word is not enough
+            return Reading("decline", None, confidence, ranked)
+        near = {c: p for c, p in ranked[:3] if p >= self.lexical_confirm_at}
+        if lexical_id in near and in_domain:
+            return Reading("confirm", lexical_id, near[lexical_id], ranked)
+        if is_topic and confidence >= self.confirm_at and in_domain:
+            return Reading("confirm", best, confidence, ranked)
+        if in_domain:
+            return Reading("not_covered", None, confidence, ranked)
+        return Reading("decline", None, confidence, ranked)
