@@ -22,7 +22,7 @@ SOURCE = os.path.join(ROOT, "interactionModels", "model.yaml")
 OUT_DIR = os.path.join(ROOT, "skill-package", "interactionModels", "custom")
 
 from msguide import content as content_module  # noqa: E402
-from msguide.understanding.carriers import KEPT_CARRIER_PREFIX  # noqa: E402
+from msguide.understanding.carriers import KEPT_CARRIER_PREFIX, KEPT_ENDING_PREFIX  # noqa: E402
 
 _GROUP = re.compile(r"\(([^()]*)\)")
 _VOCAB = re.compile(r"<([a-z_]+)>")
@@ -118,6 +118,19 @@ def build_language_model(source, content):
             raise ModelSourceError("kept carrier %r is also a sample of %s" % (word, owner[sample]))
         owner[sample] = word
         intents.append({"name": KEPT_CARRIER_PREFIX + word.replace(" ", "_"), "samples": [sample],
+                        "slots": [{"name": "query", "type": "AMAZON.SearchQuery"}]})
+    for ending, ways in (source.get("kept_endings") or {}).items():
+        if not re.fullmatch(r"[a-z]+( [a-z]+){0,3}", ending):
+            raise ModelSourceError("kept ending %r: lowercase words only (it becomes an intent name)" % ending)
+        name = KEPT_ENDING_PREFIX + ending.replace(" ", "_")
+        samples = []
+        for way in [ending] + list(ways or []):
+            sample = "{query} " + way
+            if sample in owner:
+                raise ModelSourceError("kept ending %r: %r is also a sample of %s" % (ending, way, owner[sample]))
+            owner[sample] = name
+            samples.append(sample)
+        intents.append({"name": name, "samples": samples,
                         "slots": [{"name": "query", "type": "AMAZON.SearchQuery"}]})
     return {
         "invocationName": source["invocation"],

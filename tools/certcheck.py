@@ -259,8 +259,8 @@ def conversation_checks(send, locale):
             problems.append("an emergency reply must end the session")
         # a start that keeps its word ("collapsed ...") answers as its words say: an
         # emergency or crisis reply ends the session, as it must
-        from msguide.understanding.carriers import KEPT_CARRIER_PREFIX
-        urgent_start = name.startswith(KEPT_CARRIER_PREFIX) and _urgent_card(response, locale)
+        from msguide.understanding.carriers import KEPT_PREFIXES
+        urgent_start = name.startswith(KEPT_PREFIXES) and _urgent_card(response, locale)
         if _ends(response) and name not in ENDS_SESSION and name != "AMAZON.NoIntent" and not urgent_start:
             problems.append("ends the session")
         if problems:

@@ -220,7 +220,7 @@ class AnswerFreeFormQuestion(AbstractRequestHandler):
         words = default_soundalike().respell(words)        # "shiatsoo" -> "shiatsu"
         search = default_search()
         reading = default_understanding().read(words, lexical=search.best_id,
-                                               calm=triage.past_or_ongoing(words))
+                                               calm=triage.past_or_ongoing(words), named=search.names)
         if reading.outcome in ("answer", "confirm"):
             topic = content().get(reading.topic_id)
             if topic.research and default_understanding().asks_for_research(words):

@@ -57,6 +57,21 @@ class Linear:
             self._parsed[feature] = found
         return found
 
+    def support(self, text, label, at):
+        """How many of the words (unigram features) add at least `at` to the class's
+        score above their average over all classes: the words that point to it."""
+        index = self.classes.index(label)
+        count = 0
+        for feature in features(text):
+            if not feature.startswith("u:"):
+                continue
+            found = self.weights(feature)
+            if found:
+                mean = sum(w for _i, w in found) / len(self.classes)
+                if dict(found).get(index, 0.0) - mean >= at:
+                    count += 1
+        return count
+
     def words_seen(self):
         """The stemmed words (unigram features) the model was trained on."""
         return {feature[2:] for feature in self._packed if feature.startswith("u:")}
@@ -114,13 +129,15 @@ class Understanding:
         """True when the words ask what the research says ("according to studies")."""
         return bool(set(tokens(text)) & self.research)
 
-    def _read(self, text, lexical=None, calm=False):
+    def _read(self, text, lexical=None, calm=False, named=None):
         """A Reading of the words. `lexical(text)` may name the topic a lexical
-        search (search.py) ranks first; `calm`: triage judged the words past or
-        long-standing."""
+        search (search.py) ranks first; `named(topic_id, text)` says whether the words
+        name the topic; `calm`: triage judged the words past or long-standing."""
         evidence = Evidence(self.in_domain(text),
                             lexical=(lambda: lexical(text)) if lexical else None,
-                            urgent=lambda: self.urgent(text)[1], calm=calm)
+                            urgent=lambda: self.urgent(text)[1], calm=calm,
+                            support=lambda label, at: self.model.support(text, label, at),
+                            named=(lambda topic_id: named(topic_id, text)) if named else None)
         return self.policy.decide(self.probabilities(text), evidence)
 
 

@@ -7,6 +7,12 @@ trained. Four outcomes:
 - "confirm": unsure, ask "Are you asking about ...?" (yes answers it);
 - "not_covered": about massage or MS but nothing the fact sheet covers;
 - "decline": not about massage or MS at all (said with examples).
+
+One word is not evidence: a topic is answered only when more than one word of the
+question points to it, or when the question names it (search.names: a slot phrase,
+a keyword phrase or a title word said). Otherwise it is asked back about, however
+sure the classifier is: "what should I expect at my appointment" rests on "expect"
+alone and is not answered as pregnancy.
 """
 
 import json
@@ -15,6 +21,9 @@ import os
 POLICY_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "content", "policy.json")
 POLICY_KEYS = ("answer", "confirm", "answer_outside_domain", "lexical_confirm", "urgent", "urgent_sure",
                "urgent_lean")
+# not a probability: how much a word must add to a class's score (above its average
+# over the classes) to count as evidence for it
+WEIGHT_KEYS = ("evidence_weight",)
 OFFTOPIC = "offtopic"
 UNCOVERED = "uncovered"
 # classes that are a second safety net behind triage's rules: never confirmed,
@@ -46,6 +55,10 @@ def read_policy(path=POLICY_FILE):
         value = data.get(key)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
             raise ContentError("%s: %r must be a number from 0 to 1" % (path, key))
+    for key in WEIGHT_KEYS:
+        value = data.get(key)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 10:
+            raise ContentError("%s: %r must be a number above 0, at most 10" % (path, key))
     if data["urgent_lean"] > data["urgent_sure"]:
         raise ContentError("%s: urgent_lean must not be above urgent_sure" % path)
     return data
@@ -54,14 +67,16 @@ def read_policy(path=POLICY_FILE):
 class Evidence:
     """What the policy is told about some words besides the ranking."""
 
-    __slots__ = ("in_domain", "lexical", "urgent", "calm")
+    __slots__ = ("in_domain", "lexical", "urgent", "calm", "support", "named")
 
-    def __init__(self, in_domain, lexical=None, urgent=None, calm=False):
+    def __init__(self, in_domain, lexical=None, urgent=None, calm=False, support=None, named=None):
         self.in_domain = in_domain      # a massage or MS word is among them
         # callables, asked only when the policy needs them:
         self.lexical = lexical          # the lexical search's topic id, or None
         self.urgent = urgent            # the urgent detector's crisis + emergency probability
         self.calm = calm                # triage judged them past or long-standing
+        self.support = support          # (class, weight) -> how many words point to the class
+        self.named = named              # topic id -> True when one of its phrases is said
 
 
 class Policy:
@@ -75,6 +90,16 @@ class Policy:
         self.answer_outside_domain_at = thresholds["answer_outside_domain"]
         # a lexical match the classifier ranks near the top, at least this sure, is worth asking about
         self.lexical_confirm_at = thresholds["lexical_confirm"]
+        self.evidence_weight = thresholds["evidence_weight"]
+
+    def one_word(self, topic_id, evidence):
+        """True when a single word is all that points to the topic, and the topic is
+        not named: not evidence enough to answer."""
+        if evidence.support is None:
+            return False
+        if evidence.support(topic_id, self.evidence_weight) > 1:
+            return False
+        return not (evidence.named and evidence.named(topic_id))
 
     def decide(self, ranked, evidence):
         """A Reading from [(class, probability)] best first and the Evidence."""
@@ -90,10 +115,12 @@ class Policy:
         best, confidence = ranked[0]
         is_topic = best not in (OFFTOPIC, UNCOVERED)
         in_domain = evidence.in_domain
+        weak = is_topic and self.one_word(best, evidence)
         if is_topic and confidence >= (self.answer_at if in_domain else self.answer_outside_domain_at):
-            return Reading("answer", best, confidence, ranked)
+            # one word is not evidence: sure as the classifier is, ask back
+            return Reading("confirm" if weak else "answer", best, confidence, ranked)
         lexical_id = evidence.lexical() if evidence.lexical and (in_domain or is_topic) else None
-        if is_topic and in_domain and lexical_id == best and confidence >= self.lexical_confirm_at:
+        if is_topic and not weak and in_domain and lexical_id == best and confidence >= self.lexical_confirm_at:
             return Reading("answer", best, confidence, ranked)
         if best == UNCOVERED and in_domain:
             return Reading("not_covered", None, confidence, ranked)

@@ -30,6 +30,10 @@ GENERIC_WORDS = (
     "weather", "today", "day", "time",
     "have", "has", "had", "having", "do", "does", "did", "doing", "got", "getting",
 )
+# small words a title is made of that name nothing ("Massage during a relapse")
+STOP_WORDS = ("a", "an", "the", "and", "or", "of", "on", "in", "to", "for", "with", "during", "after",
+              "before", "your", "you", "my", "when", "if", "what", "how", "why", "is", "not", "does",
+              "don't", "may", "it", "its", "kind", "kinds", "other", "more", "less")
 KEPT_STOP_WORDS = ("often", "not", "no", "cannot", "after", "ever", "every",
                    "most", "other", "only", "least")
 FIND_CACHE_SIZE = 2048
@@ -42,6 +46,7 @@ class TopicSearch:
         self._index = None
         self._generic = None
         self._lock = threading.Lock()
+        self._names = {}
         self._find_cached = functools.lru_cache(maxsize=FIND_CACHE_SIZE)(self._find_uncached)
         self._phrases = [(p, topic) for topic in content.topics.values() if topic.group != "scope"
                          for p in topic.phrases()]
@@ -125,6 +130,25 @@ class TopicSearch:
             return max(spotted, key=lambda pair: pair[0])[1].id
         topic = self.find(text)
         return topic.id if topic is not None else None
+
+    def names(self, topic_id, text):
+        """True when the words name the topic: one of its slot phrases or its
+        keyword phrases of more than one word said word for word ("get rid of"), or a
+        word of its title that is not shared vocabulary ("research", "cost"). A common
+        word that merely points to it ("expect", "sore") does not name it."""
+        names = self._names.get(topic_id)
+        if names is None:
+            topic = self.content.get(topic_id)
+            if topic is None:
+                return False
+            generic = set(GENERIC_WORDS) | set(STOP_WORDS)
+            names = {normalize(p) for p in topic.phrases()}
+            names.update(normalize(k) for k in topic.keywords if " " in normalize(k))
+            names.update(w for w in normalize(topic.title).split() if w not in generic)
+            names.discard("")
+            self._names[topic_id] = names
+        said = " %s " % normalize(text)
+        return any(" %s " % name in said for name in names)
 
     @staticmethod
     def thing_in(topic, text):
