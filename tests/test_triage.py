@@ -62,6 +62,10 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("is massage better than my disease modifying therapy", "medication"),
     ("how many ibuprofen can i take after a massage", "medication"),
     ("my hands keep tingling do i have ms", "diagnosis"),
+    # a false premise is corrected first: the cure answer
+    ("how many sessions until my ms is gone", "cure"),
+    ("can massage reverse my lesions", "cure"),
+    ("will it stop his ms from getting worse", "cure"),
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
@@ -75,6 +79,12 @@ def test_the_words_reach_their_tier(words, expected):
 ])
 def test_idioms_history_and_near_misses_are_not_urgent(words):
     assert topic_id(words) not in ("emergency", "crisis")
+
+
+@pytest.mark.parametrize("words", ["my fatigue is gone after a massage", "the pain went away for a day",
+                                   "how long until i feel better"])
+def test_relief_of_a_symptom_is_not_a_cure_premise(words):
+    assert topic_id(words) != "cure"
 
 
 def test_an_idiom_keeps_its_meaning_for_understanding():
