@@ -62,6 +62,9 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("is massage better than my disease modifying therapy", "medication"),
     ("how many ibuprofen can i take after a massage", "medication"),
     ("my hands keep tingling do i have ms", "diagnosis"),
+    # "often" and "a lot" in a massage question are not a long-standing pattern
+    ("how often should mum have a massage wait she's gone clammy and says her chest is crushing", "emergency"),
+    ("he's sweating a lot and says his chest is paining badly", "emergency"),
     # a false premise is corrected first: the cure answer
     ("how many sessions until my ms is gone", "cure"),
     ("can massage reverse my lesions", "cure"),
@@ -76,6 +79,8 @@ def test_the_words_reach_their_tier(words, expected):
     "i could kill for a massage", "i had a stroke years ago can i still get a massage",
     "my speech gets a bit slurred when i'm tired", "does massage help prevent pressure sores",
     "can massage help with chest tightness from spasms", "who won the game last night",
+    "i'll kill myself carrying all these shopping bags up the stairs", "i nearly died laughing at the cat",
+    "nearly had a heart attack when i saw the bill for the spa",
 ])
 def test_idioms_history_and_near_misses_are_not_urgent(words):
     assert topic_id(words) not in ("emergency", "crisis")
