@@ -25,14 +25,13 @@ import uuid
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from ask_sdk_webservice_support.verifier import (
-    AbstractVerifier, TimestampVerifier, VerificationException)
+from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException
 from flask_ask_sdk.skill_adapter import (
     VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG, SkillAdapter)
 
 from msguide.envelope import too_deep
 
-from .verifier import AlexaSignatureVerifier, SkillIdMismatch, SkillIdVerifier
+from .verifier import AlexaSignatureVerifier, AwareTimestamp, SkillIdMismatch, SkillIdVerifier
 
 log = logging.getLogger("msguide.web")
 MAX_BODY_BYTES = 256 * 1024
@@ -152,16 +151,18 @@ def create_app(skill=None, skill_id=None, verify=True, trust_store=None,
     app.logger.addFilter(_without_details)
     app.config["MAX_CONTENT_LENGTH"] = max_body
     # The SDK's own signature check needs certvalidator (see sdk_compat);
-    # AlexaSignatureVerifier below does that job. The SDK's timestamp check is
-    # kept, but run after the signature so unsigned requests fail first.
+    # AlexaSignatureVerifier does that job, on the raw body before any JSON is
+    # parsed (an unsigned request costs a header check). The SDK's timestamp
+    # check is kept (AwareTimestamp), run after the signature.
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
-    verifiers = []
+    verifiers, signature = [], None
     if verify:
         kwargs = {"trust_store": trust_store}
         if fetcher is not None:
             kwargs["fetcher"] = fetcher
-        verifiers += [AlexaSignatureVerifier(**kwargs), TimestampVerifier()]
+        signature = AlexaSignatureVerifier(**kwargs)
+        verifiers.append(AwareTimestamp())
     else:
         log.warning("REQUEST VERIFICATION IS OFF: local testing only; never expose "
                     "this endpoint to the internet in this mode")
@@ -228,6 +229,11 @@ def create_app(skill=None, skill_id=None, verify=True, trust_store=None,
     @app.route("/", methods=["POST"])
     def skill_endpoint():
         raw = request.get_data(cache=True)
+        if signature is not None:
+            try:
+                signature.verify(request.headers, raw, None)
+            except VerificationException as exc:
+                return error(400, "request verification failed: %s" % exc)
         try:
             envelope = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):

@@ -258,6 +258,28 @@ def test_a_cached_chain_is_not_trusted_once_its_intermediate_expires():
     assert len(fetched) == 2
 
 
+def test_a_failed_chain_is_refused_without_a_fetch_for_a_while_then_fetched_again():
+    from ask_sdk_webservice_support.verifier import VerificationException
+    from msguide_web.verifier import FAILURE_SECONDS, AlexaSignatureVerifier
+    authority, fetched, now = certs.Authority(), [], [certs.NOW]
+
+    def fetcher(url):
+        fetched.append(url)
+        return b"not a certificate"
+    verifier = AlexaSignatureVerifier(trust_store=authority.store(), fetcher=fetcher, clock=lambda: now[0])
+    body, signature = _signed(certs._key())
+    headers = {"SignatureCertChainUrl": certs.CHAIN_URL, "Signature-256": signature}
+    for seconds in (0, 1, FAILURE_SECONDS - 1):
+        now[0] = certs.NOW + datetime.timedelta(seconds=seconds)
+        with pytest.raises(VerificationException, match="certificate chain"):
+            verifier.verify(headers, body, None)
+    assert len(fetched) == 1
+    now[0] = certs.NOW + datetime.timedelta(seconds=FAILURE_SECONDS + 1)
+    with pytest.raises(VerificationException, match="certificate chain"):
+        verifier.verify(headers, body, None)
+    assert len(fetched) == 2
+
+
 # ------------------------------------------------------------------ 7. record mode redaction
 
 def test_recording_redacts_every_identifier_the_envelope_defines(live_server, tmp_path):
