@@ -5,6 +5,7 @@ number of requests (and stop at a deadline), recording latency and failures.
 """
 
 import http.client
+import os
 import socket
 import threading
 import time
@@ -89,3 +90,13 @@ class Requests:
 
     def __call__(self, index):
         return self.items[index % len(self.items)]
+
+
+def checkout_env(tree, base=None):
+    """Environment to run the project's modules from another checkout `tree`
+    (e.g. `git worktree add /tmp/base main`, the baseline), or this one if None."""
+    env = dict(os.environ if base is None else base)
+    if tree:
+        tree = os.path.abspath(tree)
+        env["PYTHONPATH"] = os.pathsep.join([tree, os.path.join(tree, "lambda")])
+    return env
