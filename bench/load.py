@@ -13,6 +13,7 @@ latency. Bounded by --requests and --max-seconds; only 127.0.0.1 is used.
 """
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -146,7 +147,10 @@ class HealthProbe:
         self.thread.join(timeout=5)
 
 
-def run(requests, concurrency, max_seconds, half_open=150):
+@contextlib.contextmanager
+def signed_server(tree=None, threads=8):
+    """bench/signed_server.py (of this checkout, or of `tree`) on a free port,
+    trusting a fresh test CA: yields (port, the leaf's private key)."""
     authority = certs.Authority()
     key, leaf = authority.leaf()
     folder = tempfile.mkdtemp()
@@ -156,22 +160,32 @@ def run(requests, concurrency, max_seconds, half_open=150):
     open(root_pem, "wb").write(authority.root.public_bytes(serialization.Encoding.PEM))
     open(chain_pem, "wb").write(authority.chain_pem(leaf))
     port = http_load.free_port()
-    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "bench", "signed_server.py"),
+    home = os.path.abspath(tree) if tree else ROOT
+    server = subprocess.Popen([sys.executable, os.path.join(home, "bench", "signed_server.py"),
                                "--port", str(port), "--root", root_pem, "--chain", chain_pem,
-                               "--skill-id", SKILL_ID], cwd=ROOT)
+                               "--skill-id", SKILL_ID, "--threads", str(threads)],
+                              cwd=home, env=http_load.checkout_env(tree))
     try:
         http_load.wait_for_port(port)
-        items = []
-        for envelope in envelopes(requests):
-            body = json.dumps(envelope).encode()
-            items.append((body, {"Content-Type": "application/json", "Signature-256": certs.sign(key, body),
-                                 "SignatureCertChainUrl": certs.CHAIN_URL}))
-        with HalfOpen(port, half_open) as held, HealthProbe(port) as health:
-            latencies, errors, wall = http_load.run(port, http_load.Requests(items, requests),
-                                                    concurrency, max_seconds)
+        yield port, key
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def signed(key, envelope):
+    """(body, headers) of an envelope signed as Alexa signs it."""
+    body = json.dumps(envelope).encode()
+    return body, {"Content-Type": "application/json", "Signature-256": certs.sign(key, body),
+                  "SignatureCertChainUrl": certs.CHAIN_URL}
+
+
+def run(requests, concurrency, max_seconds, half_open=150):
+    with signed_server() as (port, key):
+        items = [signed(key, envelope) for envelope in envelopes(requests)]
+        with HalfOpen(port, half_open) as held, HealthProbe(port) as health:
+            latencies, errors, wall = http_load.run(port, http_load.Requests(items, requests),
+                                                    concurrency, max_seconds)
     return {
         "requests": len(latencies), "concurrency": concurrency, "errors": len(errors),
         "seconds": round(wall, 2), "requests_per_second": round(len(latencies) / wall, 1),
