@@ -22,7 +22,6 @@ threads) and adds, by subclassing its server, channel, parser and error task:
 """
 
 import functools
-import json
 import logging
 import time
 
@@ -31,6 +30,8 @@ from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import MultiSocketServer, TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
+
+from . import refusals
 
 log = logging.getLogger("msguide.web")
 
@@ -48,7 +49,7 @@ EVICTION_LOG_SECONDS = 60
 
 
 def refusal_body(status):
-    return json.dumps({"error": REFUSALS.get(status, "request refused"), "status": status}).encode()
+    return refusals.body(status, REFUSALS.get(status, "request refused"))
 
 
 class JsonErrorTask(ErrorTask):
