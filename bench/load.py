@@ -24,7 +24,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
 import http_load  # bench/http_load.py, beside this file
 
@@ -114,39 +113,6 @@ class HalfOpen:
             sock.close()
 
 
-class HealthProbe:
-    """GET /health four times a second with a 2 s timeout; failures and latency."""
-
-    def __init__(self, port):
-        self.url = "http://127.0.0.1:%d/health" % port
-        self.latencies, self.failures = [], 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._probe, daemon=True)
-
-    def _probe(self):
-        while not self.stop.is_set():
-            started = time.perf_counter()
-            try:
-                with urllib.request.urlopen(self.url, timeout=2) as reply:
-                    reply.read()
-                    ok = reply.status == 200
-            except OSError:
-                ok = False
-            if ok:
-                self.latencies.append(time.perf_counter() - started)
-            else:
-                self.failures += 1
-            self.stop.wait(0.25)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join(timeout=5)
-
-
 @contextlib.contextmanager
 def signed_server(tree=None, threads=8):
     """bench/signed_server.py (of this checkout, or of `tree`) on a free port,
@@ -183,7 +149,7 @@ def signed(key, envelope):
 def run(requests, concurrency, max_seconds, half_open=150):
     with signed_server() as (port, key):
         items = [signed(key, envelope) for envelope in envelopes(requests)]
-        with HalfOpen(port, half_open) as held, HealthProbe(port) as health:
+        with HalfOpen(port, half_open) as held, http_load.Probe(lambda: http_load.health(port), 0.25) as health:
             latencies, errors, wall = http_load.run(port, http_load.Requests(items, requests),
                                                     concurrency, max_seconds)
     return {
@@ -195,9 +161,7 @@ def run(requests, concurrency, max_seconds, half_open=150):
         "first_errors": [e.decode("utf-8", "replace") for e in errors[:3]],
         "half_open": {"held": half_open, "lowest_held": held.lowest if half_open else 0,
                       "opened_in_all": held.opened},
-        "health": {"probes": len(health.latencies) + health.failures, "failures": health.failures,
-                   "p50_ms": round(statistics.median(health.latencies) * 1000, 1) if health.latencies else None,
-                   "max_ms": round(max(health.latencies) * 1000, 1) if health.latencies else None},
+        "health": health.summary(),
     }
 
 
@@ -215,7 +179,7 @@ def main():
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(result, handle, indent=2)
-    return 1 if result["errors"] or result["health"]["failures"] else 0
+    return 1 if result["errors"] or result["health"]["answered"] < result["health"]["sent"] else 0
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -35,13 +34,17 @@ START = b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r
 
 
 class Attack:
-    """`count` sockets, each dripping a byte every `drip` seconds."""
+    """`count` sockets that each send `start`, then `drip` every `every` seconds,
+    never finishing a request; each one the server closes is opened again at
+    once. Records what the server told them and how long each lived from its
+    first byte (tests/test_slow_and_smuggled.py uses it too, at a small size)."""
 
-    def __init__(self, port, count, drip):
-        self.port, self.count, self.drip = port, count, drip
-        self.sockets = {}                       # socket -> [when it sends next, whether START went]
+    def __init__(self, port, count, every, start=START, drip=b" "):
+        self.port, self.count, self.every = port, count, every
+        self.start, self.drip = start, drip
+        self.sockets = {}                       # socket -> [when it sends next, when START went]
         self.opened = self.closed = self.bytes_sent = 0
-        self.told = {}                          # status line the server sent -> count
+        self.told, self.replies, self.lifetimes = {}, [], []
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -49,16 +52,17 @@ class Attack:
         sock = socket.socket()
         sock.setblocking(False)
         sock.connect_ex(("127.0.0.1", self.port))   # accepted, or waiting in the backlog
-        self.sockets[sock] = [0, False]
+        self.sockets[sock] = [0, None]
         self.opened += 1
 
-    def _drip(self, sock, state, now):
+    def _send(self, sock, state, now):
         try:
-            self.bytes_sent += sock.send(b" " if state[1] else START)
-            state[1] = True
+            self.bytes_sent += sock.send(self.drip if state[1] is not None else self.start)
+            if state[1] is None:
+                state[1] = now
         except OSError:                         # not connected yet, or buffers full
             pass
-        state[0] = now + self.drip
+        state[0] = now + self.every
 
     def _gone(self, sock):
         try:
@@ -68,6 +72,7 @@ class Attack:
         except OSError:
             return True
         if data:
+            self.replies.append(data)
             line = data.split(b"\r\n", 1)[0].decode("latin-1")[:40]
             self.told[line] = self.told.get(line, 0) + 1
             return False
@@ -77,12 +82,13 @@ class Attack:
         while not self.stop.is_set():
             now = time.monotonic()
             for sock, state in list(self.sockets.items()):
-                if state[1] and self._gone(sock):
+                if state[1] is not None and self._gone(sock):
                     del self.sockets[sock]
                     sock.close()
                     self.closed += 1
+                    self.lifetimes.append(time.monotonic() - state[1])
                 elif state[0] <= now:
-                    self._drip(sock, state, now)
+                    self._send(sock, state, now)
             while len(self.sockets) < self.count:
                 self._open()
             self.stop.wait(0.1)
@@ -98,40 +104,6 @@ class Attack:
         self.thread.join(timeout=10)
         for sock in self.sockets:
             sock.close()
-
-
-class Probe:
-    """Every `every` seconds, one call of `send()` with a 2 s timeout: answered or not, how fast."""
-
-    def __init__(self, send, every):
-        self.send, self.every = send, every
-        self.latencies, self.failures = [], 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        while not self.stop.is_set():
-            started = time.perf_counter()
-            try:
-                ok = self.send()
-            except OSError:
-                ok = False
-            if ok:
-                self.latencies.append(time.perf_counter() - started)
-            else:
-                self.failures += 1
-            self.stop.wait(max(0.0, self.every - (time.perf_counter() - started)))
-
-    def summary(self):
-        answered = len(self.latencies)
-        return {"sent": answered + self.failures, "answered": answered,
-                "p50_ms": round(statistics.median(self.latencies) * 1000, 1) if answered else None,
-                "max_ms": round(max(self.latencies) * 1000, 1) if answered else None}
-
-
-def health(port):
-    with urllib.request.urlopen("http://127.0.0.1:%d/health" % port, timeout=2) as reply:
-        return reply.status == 200
 
 
 def launch(port):
@@ -155,7 +127,8 @@ def run(tree, connections, seconds, drip):
             launch(port)
         with Attack(port, connections, drip) as attack:
             attack.stop.wait(1)                  # the attack takes its sockets first
-            probes = [Probe(lambda: health(port), 0.5), Probe(lambda: launch(port), 1.0)]
+            probes = [http_load.Probe(lambda: http_load.health(port), 0.5),
+                      http_load.Probe(lambda: launch(port), 1.0)]
             for probe in probes:
                 probe.thread.start()
             attack.stop.wait(seconds)

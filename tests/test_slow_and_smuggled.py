@@ -5,15 +5,18 @@ starts it, with a small connection limit and request timeout so the attack
 runs in seconds (bench/trickle.py runs it at full size).
 """
 
+import importlib.util
 import json
+import os
 import socket
-import threading
+import sys
 import time
 import urllib.request
 
 import pytest
 
 from alexa import Session, speech_text
+from conftest import ROOT
 from served import Served
 
 LIMIT, DEADLINE = 20, 2
@@ -65,75 +68,27 @@ def launch_bytes():
     return head, body
 
 
-class Tricklers:
-    """`count` connections that each send a byte every 0.4 s and never finish a
-    request; every one the server closes is opened again, as an attacker would."""
+def _bench(name):
+    """bench/<name>.py, loaded by path (its Attack is the attack bench/trickle.py runs)."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "bench", name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(name, module)
+    spec.loader.exec_module(module)
+    return module
 
-    STARTS = {
-        "headers": (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n", b"X"),
-        "body": (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n{", b" "),
-        "blank lines": (b"\r\n", b"\r\n"),
-    }
 
-    def __init__(self, port, count, kind="headers"):
-        self.port, self.count = port, count
-        self.start, self.drip = self.STARTS[kind]
-        self.sockets = {}                 # socket -> time its first byte went
-        self.lifetimes, self.replies = [], []
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
+STARTS = {
+    "headers": (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n", b"X"),
+    "body": (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n{", b" "),
+    "blank lines": (b"\r\n", b"\r\n"),
+}
 
-    def _open(self):
-        sock = socket.socket()
-        sock.setblocking(False)
-        sock.connect_ex(("127.0.0.1", self.port))     # accepted or not, it waits in the backlog
-        self.sockets[sock] = None
 
-    def _drip(self, sock):
-        try:
-            sock.send(self.start if self.sockets[sock] is None else self.drip)
-            if self.sockets[sock] is None:
-                self.sockets[sock] = time.monotonic()
-        except (BlockingIOError, OSError):
-            pass
-
-    def _closed(self, sock):
-        try:
-            data = sock.recv(4096)
-        except BlockingIOError:
-            return False
-        except OSError:
-            data = b""
-        if data:
-            self.replies.append(data)
-            return False
-        return True
-
-    def _run(self):
-        while not self.stop.is_set():
-            for sock in list(self.sockets):
-                if self._closed(sock):
-                    began = self.sockets.pop(sock)
-                    if began is not None:
-                        self.lifetimes.append(time.monotonic() - began)
-                    sock.close()
-                else:
-                    self._drip(sock)
-            while len(self.sockets) < self.count:
-                self._open()
-            self.stop.wait(0.4)
-
-    def __enter__(self):
-        for _ in range(self.count):
-            self._open()
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join(timeout=5)
-        for sock in self.sockets:
-            sock.close()
+def Tricklers(port, count, kind):
+    """`count` connections that send a byte every 0.4 s and never finish a request."""
+    start, drip = STARTS[kind]
+    _bench("http_load")                       # what bench/trickle.py imports beside it
+    return _bench("trickle").Attack(port, count, 0.4, start=start, drip=drip)
 
 
 def health_ok(url, timeout=5):
@@ -169,7 +124,7 @@ def test_more_tricklers_than_the_connection_limit_do_not_take_the_endpoint_down(
     assert attack.lifetimes and max(attack.lifetimes) < DEADLINE + 4
 
 
-@pytest.mark.parametrize("kind", sorted(Tricklers.STARTS))
+@pytest.mark.parametrize("kind", sorted(STARTS))
 def test_a_request_still_trickling_at_the_deadline_is_told_408_and_closed(guarded, kind):
     with Tricklers(guarded.port, 5, kind) as attack:
         probe_health_while(attack, guarded.url, DEADLINE + 2.5)
