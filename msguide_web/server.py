@@ -46,6 +46,7 @@ REFUSALS = {
     501: "transfer encoding not supported",
 }
 EVICTION_LOG_SECONDS = 60
+ACCEPT_BATCH = 64          # connections accepted per wake-up of the listening socket
 
 
 def refusal_body(status):
@@ -138,10 +139,12 @@ class GuardedServer(TcpWSGIServer):
             if since is not None and since < cutoff and channel.idle_since() is not None:
                 channel.time_out()
 
-    def _oldest_waiting(self):
-        candidates = [(since, channel) for channel in self.active_channels.values()
-                      for since in (channel.idle_since(),) if since is not None]
-        return min(candidates, key=lambda pair: pair[0])[1] if candidates else None
+    def _waiting_longest_first(self):
+        """Connections waiting for their client, the one waiting longest last (to pop)."""
+        waiting = [(since, channel) for channel in self.active_channels.values()
+                   for since in (channel.idle_since(),) if since is not None]
+        waiting.sort(key=lambda pair: pair[0], reverse=True)
+        return [channel for _, channel in waiting]
 
     def readable(self):
         now = time.time()
@@ -157,11 +160,27 @@ class GuardedServer(TcpWSGIServer):
         return any(channel.idle_since() is not None for channel in self.active_channels.values())
 
     def handle_accept(self):
-        oldest = self._oldest_waiting() if len(self._map) >= self.adj.connection_limit else None
-        super().handle_accept()
-        if oldest is None or len(self._map) <= self.adj.connection_limit:
-            return
-        oldest.handle_close()
+        """Accept what the backlog holds (up to ACCEPT_BATCH), so a prompt client waits
+        behind few others; past the limit, each one admitted closes the connection
+        waiting longest for its client."""
+        evictable = None
+        for _ in range(ACCEPT_BATCH):
+            before = len(self._map)
+            if before >= self.adj.connection_limit:
+                if evictable is None:
+                    evictable = self._waiting_longest_first()
+                while evictable and evictable[-1].idle_since() is None:
+                    evictable.pop()              # started answering since the list was made
+                if not evictable:
+                    return                       # every connection is answering: the backlog waits
+            super().handle_accept()
+            if len(self._map) == before:
+                return                           # the backlog is empty
+            if len(self._map) > self.adj.connection_limit:
+                self._evict(evictable.pop())
+
+    def _evict(self, channel):
+        channel.handle_close()
         self.evicted += 1
         now = time.time()
         if now >= self.next_eviction_log:
