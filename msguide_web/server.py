@@ -120,6 +120,8 @@ class GuardedChannel(HTTPChannel):
         with self.outbuf_lock:
             self.outbufs[-1].append(head + body)
             self.total_outbufs_len += len(head) + len(body)
+        if self.request is not None:
+            self.request.close()               # and its body buffer
         self.request = None
         self.waiting_since = None
         self.close_when_flushed = True
