@@ -1,13 +1,16 @@
-"""The HTTP client side shared by bench/load.py and bench/benchmark.py.
+"""The HTTP client side shared by bench/load.py, benchmark.py, trickle.py and unsigned.py.
 
 N threads, each with a keep-alive connection to 127.0.0.1, send a bounded
 number of requests (and stop at a deadline), recording latency and failures.
 """
 
 import http.client
+import os
 import socket
+import statistics
 import threading
 import time
+import urllib.request
 
 
 def free_port():
@@ -89,3 +92,56 @@ class Requests:
 
     def __call__(self, index):
         return self.items[index % len(self.items)]
+
+
+def checkout_env(tree, base=None):
+    """Environment to run the project's modules from another checkout `tree`
+    (e.g. `git worktree add /tmp/base main`, the baseline), or this one if None."""
+    env = dict(os.environ if base is None else base)
+    if tree:
+        tree = os.path.abspath(tree)
+        env["PYTHONPATH"] = os.pathsep.join([tree, os.path.join(tree, "lambda")])
+    return env
+
+
+class Probe:
+    """Every `every` seconds, one call of `send()` with a 2 s timeout: answered or not, how fast."""
+
+    def __init__(self, send, every):
+        self.send, self.every = send, every
+        self.latencies, self.failures = [], 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self.stop.is_set():
+            started = time.perf_counter()
+            try:
+                ok = self.send()
+            except OSError:
+                ok = False
+            if ok:
+                self.latencies.append(time.perf_counter() - started)
+            else:
+                self.failures += 1
+            self.stop.wait(max(0.0, self.every - (time.perf_counter() - started)))
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(timeout=5)
+
+    def summary(self):
+        answered = len(self.latencies)
+        return {"sent": answered + self.failures, "answered": answered,
+                "p50_ms": round(statistics.median(self.latencies) * 1000, 1) if answered else None,
+                "max_ms": round(max(self.latencies) * 1000, 1) if answered else None}
+
+
+def health(port, timeout=2):
+    with urllib.request.urlopen("http://127.0.0.1:%d/health" % port, timeout=timeout) as reply:
+        reply.read()
+        return reply.status == 200

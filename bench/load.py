@@ -13,6 +13,7 @@ latency. Bounded by --requests and --max-seconds; only 127.0.0.1 is used.
 """
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -23,7 +24,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
 import http_load  # bench/http_load.py, beside this file
 
@@ -113,40 +113,10 @@ class HalfOpen:
             sock.close()
 
 
-class HealthProbe:
-    """GET /health four times a second with a 2 s timeout; failures and latency."""
-
-    def __init__(self, port):
-        self.url = "http://127.0.0.1:%d/health" % port
-        self.latencies, self.failures = [], 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._probe, daemon=True)
-
-    def _probe(self):
-        while not self.stop.is_set():
-            started = time.perf_counter()
-            try:
-                with urllib.request.urlopen(self.url, timeout=2) as reply:
-                    reply.read()
-                    ok = reply.status == 200
-            except OSError:
-                ok = False
-            if ok:
-                self.latencies.append(time.perf_counter() - started)
-            else:
-                self.failures += 1
-            self.stop.wait(0.25)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join(timeout=5)
-
-
-def run(requests, concurrency, max_seconds, half_open=150):
+@contextlib.contextmanager
+def signed_server(tree=None, threads=8):
+    """bench/signed_server.py (of this checkout, or of `tree`) on a free port,
+    trusting a fresh test CA: yields (port, the leaf's private key)."""
     authority = certs.Authority()
     key, leaf = authority.leaf()
     folder = tempfile.mkdtemp()
@@ -156,22 +126,32 @@ def run(requests, concurrency, max_seconds, half_open=150):
     open(root_pem, "wb").write(authority.root.public_bytes(serialization.Encoding.PEM))
     open(chain_pem, "wb").write(authority.chain_pem(leaf))
     port = http_load.free_port()
-    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "bench", "signed_server.py"),
+    home = os.path.abspath(tree) if tree else ROOT
+    server = subprocess.Popen([sys.executable, os.path.join(home, "bench", "signed_server.py"),
                                "--port", str(port), "--root", root_pem, "--chain", chain_pem,
-                               "--skill-id", SKILL_ID], cwd=ROOT)
+                               "--skill-id", SKILL_ID, "--threads", str(threads)],
+                              cwd=home, env=http_load.checkout_env(tree))
     try:
         http_load.wait_for_port(port)
-        items = []
-        for envelope in envelopes(requests):
-            body = json.dumps(envelope).encode()
-            items.append((body, {"Content-Type": "application/json", "Signature-256": certs.sign(key, body),
-                                 "SignatureCertChainUrl": certs.CHAIN_URL}))
-        with HalfOpen(port, half_open) as held, HealthProbe(port) as health:
-            latencies, errors, wall = http_load.run(port, http_load.Requests(items, requests),
-                                                    concurrency, max_seconds)
+        yield port, key
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def signed(key, envelope):
+    """(body, headers) of an envelope signed as Alexa signs it."""
+    body = json.dumps(envelope).encode()
+    return body, {"Content-Type": "application/json", "Signature-256": certs.sign(key, body),
+                  "SignatureCertChainUrl": certs.CHAIN_URL}
+
+
+def run(requests, concurrency, max_seconds, half_open=150):
+    with signed_server() as (port, key):
+        items = [signed(key, envelope) for envelope in envelopes(requests)]
+        with HalfOpen(port, half_open) as held, http_load.Probe(lambda: http_load.health(port), 0.25) as health:
+            latencies, errors, wall = http_load.run(port, http_load.Requests(items, requests),
+                                                    concurrency, max_seconds)
     return {
         "requests": len(latencies), "concurrency": concurrency, "errors": len(errors),
         "seconds": round(wall, 2), "requests_per_second": round(len(latencies) / wall, 1),
@@ -181,9 +161,7 @@ def run(requests, concurrency, max_seconds, half_open=150):
         "first_errors": [e.decode("utf-8", "replace") for e in errors[:3]],
         "half_open": {"held": half_open, "lowest_held": held.lowest if half_open else 0,
                       "opened_in_all": held.opened},
-        "health": {"probes": len(health.latencies) + health.failures, "failures": health.failures,
-                   "p50_ms": round(statistics.median(health.latencies) * 1000, 1) if health.latencies else None,
-                   "max_ms": round(max(health.latencies) * 1000, 1) if health.latencies else None},
+        "health": health.summary(),
     }
 
 
@@ -201,7 +179,7 @@ def main():
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(result, handle, indent=2)
-    return 1 if result["errors"] or result["health"]["failures"] else 0
+    return 1 if result["errors"] or result["health"]["answered"] < result["health"]["sent"] else 0
 
 
 if __name__ == "__main__":

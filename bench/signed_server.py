@@ -21,17 +21,17 @@ def main():
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     from cryptography import x509
     from cryptography.x509.verification import Store
-    from waitress import serve
 
     from msguide_web.__main__ import parse_args, server_settings
     from msguide_web.app import create_app
     store = Store(x509.load_pem_x509_certificates(open(args.root, "rb").read()))
     chain = open(args.chain, "rb").read()
     app = create_app(skill_id=args.skill_id, verify=True, trust_store=store, fetcher=lambda url: chain)
-    # The same waitress settings as `python -m msguide_web` (limits, timeouts, threads).
+    # The same server and settings as `python -m msguide_web` (limits, timeouts, threads).
+    from msguide_web.server import create_server
     settings = server_settings(parse_args(["--port", str(args.port), "--threads", str(args.threads),
                                            "--skill-id", args.skill_id or "any"], environ={}))
-    serve(app, _quiet=True, **settings)
+    create_server(app, **settings).run()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ reminders work on a fresh clone. It checks the bearer token, validates every
 reminder body against the Reminders API's documented shape (`schema_problems`:
 the current recurrence form, startDateTime + RRULE recurrenceRules; the
 deprecated freq/byDay is refused), keeps what it was sent (`sent`), and can be
-told to answer create calls with any status, or to stall.
+told to answer create calls with any status, or to stall. What it hands to
+`log` is `described(body)`: the schedule, never the words to be spoken (a
+reminder in the user's own words must not reach a log file).
 """
 
 import datetime
@@ -90,11 +92,29 @@ def schema_problems(body):
     return problems
 
 
+def described(body):
+    """A create-reminder body for a log line: its schedule and locales, the spoken
+    text only counted (it may be the user's own words)."""
+    if not isinstance(body, dict):
+        return "(not an object)"
+    trigger = body.get("trigger") if isinstance(body.get("trigger"), dict) else {}
+    recurrence = trigger.get("recurrence") if isinstance(trigger.get("recurrence"), dict) else {}
+    spoken = ((body.get("alertInfo") or {}).get("spokenInfo") or {}).get("content") or []
+    spoken = [c for c in spoken if isinstance(c, dict)] if isinstance(spoken, list) else []
+    shown = {"trigger": {key: trigger.get(key) for key in ("type", "scheduledTime", "offsetInSeconds",
+                                                            "timeZoneId") if key in trigger},
+             "recurrence": {key: recurrence.get(key) for key in ("startDateTime", "recurrenceRules")
+                            if key in recurrence} or None,
+             "locales": [str(c.get("locale"))[:10] for c in spoken],
+             "spoken": "%d characters, not logged" % sum(len(str(c.get("text", ""))) for c in spoken)}
+    return json.dumps(shown)
+
+
 class FakeAlexaApi:
     def __init__(self, time_zone="America/Los_Angeles", any_token=False, log=None):
         """`any_token`: accept any bearer token (the simulator and a local
         server, whose envelopes carry made-up tokens); `log(text)`: called with
-        every write the skill sends, as the JSON Alexa would receive."""
+        every write the skill sends: method, path and `described(body)`."""
         self.time_zone = time_zone
         self.any_token = any_token
         self.log = log
@@ -160,7 +180,7 @@ class FakeAlexaApi:
                 with api.lock:
                     api.sent.append(("POST", self.path, body))
                 if api.log:
-                    api.log("POST %s %s" % (self.path, json.dumps(body, indent=2)))
+                    api.log("POST %s %s" % (self.path, described(body)))
                 if not api.granted:
                     return self._send(401, {"code": "UNAUTHORIZED", "message": "no permission"})
                 problems = schema_problems(body)

@@ -11,6 +11,8 @@ can also come from the environment:
     --threads     MSGUIDE_THREADS    default 8
     --connection-limit MSGUIDE_CONNECTION_LIMIT  default 900 (at most 900)
     --channel-timeout  MSGUIDE_CHANNEL_TIMEOUT   default 10 (seconds)
+    --request-timeout  MSGUIDE_REQUEST_TIMEOUT   default 10 (seconds from a
+                                      request's first byte to its last)
     --local-testing  MSGUIDE_VERIFY=0  local testing only: accept unsigned
                                       requests; loopback hosts only; the Alexa
                                       APIs (reminders, time zone) are a local
@@ -54,6 +56,10 @@ def parse_args(argv=None, environ=None):
     parser.add_argument("--channel-timeout", type=int,
                         default=int(env.get("MSGUIDE_CHANNEL_TIMEOUT", "10")),
                         help="seconds an idle or stalled connection is kept (default 10)")
+    parser.add_argument("--request-timeout", type=int,
+                        default=int(env.get("MSGUIDE_REQUEST_TIMEOUT", "10")),
+                        help="seconds from a request's first byte until all of it must have "
+                             "arrived, however slowly it trickles (default 10)")
     parser.add_argument("--local-testing", "--no-verify", dest="no_verify", action="store_true",
                         default=not _flag(env, "MSGUIDE_VERIFY", "1"),
                         help="accept unsigned requests (local testing only, loopback hosts only)")
@@ -73,20 +79,23 @@ def parse_args(argv=None, environ=None):
     if args.connection_limit > MAX_CONNECTIONS:
         parser.error("--connection-limit must be at most %d (the event loop uses select(), "
                      "which handles descriptors below 1024)" % MAX_CONNECTIONS)
-    for name in ("threads", "connection_limit", "channel_timeout"):
+    for name in ("threads", "connection_limit", "channel_timeout", "request_timeout"):
         if getattr(args, name) < 1:
             parser.error("--%s must be at least 1" % name.replace("_", "-"))
     return args
 
 
 def server_settings(args):
-    """waitress settings, chosen deliberately (see docs/web-endpoint.md).
+    """Server settings, chosen deliberately (see docs/web-endpoint.md).
 
     Bodies over the skill's limit are refused by waitress from the
     Content-Length header, before any of the body is read; connections are
     handled by one event loop (up to 900 of them), and only a complete request
-    occupies a worker thread, so connections that send headers and stall cost
-    a socket each until `channel_timeout` closes them.
+    occupies a worker thread. A request must arrive whole within
+    `request_timeout` of its first byte (msguide_web.server, checked every
+    `cleanup_interval`), and an idle connection is closed after
+    `channel_timeout`; at the limit, the connection waiting longest for its
+    client makes room for a new one.
     """
     return {
         "host": args.host,
@@ -94,7 +103,8 @@ def server_settings(args):
         "threads": args.threads,
         "connection_limit": args.connection_limit,
         "channel_timeout": args.channel_timeout,
-        "cleanup_interval": max(1, min(5, args.channel_timeout)),
+        "request_timeout": args.request_timeout,
+        "cleanup_interval": 1,
         "max_request_body_size": MAX_BODY_BYTES,
         "max_request_header_size": 64 * 1024,
         # select(), not poll(): waitress's poll loop measured 15% fewer requests
@@ -132,7 +142,7 @@ def listen(args, settings):
     or (None, the one line that says why not, naming the option to change)."""
     import errno
 
-    from waitress.server import create_server
+    from .server import create_server
     slot = _AppToCome()
     try:
         return create_server(slot, **settings), slot
@@ -174,10 +184,11 @@ def main(argv=None):
         print("msguide_web: %s" % exc, file=sys.stderr)
         return 2
     log.info("serving on http://%s:%d/ (verification %s, skill id %s; %d threads, "
-             "%d connections, %d s channel timeout)", args.host, args.port,
+             "%d connections, %d s channel timeout, %d s request timeout)", args.host, args.port,
              "OFF" if args.no_verify else "on",
              args.skill_id or ("ANY" if not args.no_verify else "not checked"),
-             settings["threads"], settings["connection_limit"], settings["channel_timeout"])
+             settings["threads"], settings["connection_limit"], settings["channel_timeout"],
+             settings["request_timeout"])
     server.run()                       # returns on Ctrl-C (waitress stops quietly)
     return 0
 

@@ -8,8 +8,14 @@ and plugs into flask-ask-sdk's SkillAdapter as an ordinary SDK verifier:
 * the chain at that URL: fetched with a timeout, validated to a trusted root at the current time, with
   echo-api.amazon.com in the leaf's Subject Alternative Names, then cached
   under the normalised URL (at most CACHE_SIZE chains, least recently used
-  dropped first) until the first certificate in the chain expires;
+  dropped first) until the first certificate in the chain expires; a URL
+  whose chain could not be fetched or was rejected is refused from a
+  cache of failures for FAILURE_SECONDS, without fetching again;
 * Signature-256: RSA PKCS#1 v1.5 over SHA-256 of the exact request body.
+
+The app runs AlexaSignatureVerifier on the raw body before it parses any JSON,
+so an unsigned request costs a header check, not a parse. AwareTimestamp
+wraps the SDK's timestamp check: a timestamp without a time zone is refused.
 
 Failures raise the SDK's VerificationException with a short reason; the app
 turns them into 400 responses.
@@ -41,6 +47,8 @@ CERT_SAN = "echo-api.amazon.com"
 FETCH_TIMEOUT_SECONDS = 5
 MAX_CHAIN_BYTES = 64 * 1024
 CACHE_SIZE = 16
+FAILURE_SECONDS = 10       # a failed chain URL is refused this long without a new fetch
+FAILURE_CACHE_SIZE = 256
 
 
 def normalised_url(url):
@@ -96,6 +104,7 @@ class AlexaSignatureVerifier(AbstractVerifier):
         self._fetcher = fetcher
         self._clock = clock
         self._cache = collections.OrderedDict()   # normalised url -> (leaf, expires)
+        self._failures = collections.OrderedDict()   # normalised url -> (reason, until)
         self._lock = threading.Lock()
 
     def _store(self):
@@ -114,12 +123,45 @@ class AlexaSignatureVerifier(AbstractVerifier):
             self._cache.move_to_end(key)
             return cached[0]
 
+    def _failed(self, key, now):
+        """The reason this URL's chain was refused, if that was less than FAILURE_SECONDS ago."""
+        with self._lock:
+            failed = self._failures.get(key)
+            if failed is not None and failed[1] <= now:
+                del self._failures[key]
+                failed = None
+            return failed[0] if failed else None
+
+    def _remember_failure(self, key, now, reason):
+        with self._lock:
+            self._failures[key] = (reason, now + datetime.timedelta(seconds=FAILURE_SECONDS))
+            self._failures.move_to_end(key)
+            while len(self._failures) > FAILURE_CACHE_SIZE:
+                self._failures.popitem(last=False)
+
     def _validated_leaf(self, url):
         now = self._clock()
         key = normalised_url(url)
         leaf = self._cached(key, now)
         if leaf is not None:
             return leaf
+        reason = self._failed(key, now)
+        if reason is not None:
+            raise VerificationException(reason)
+        try:
+            leaf, expires = self._fetch_and_validate(url, now)
+        except VerificationException as exc:
+            self._remember_failure(key, now, str(exc))
+            raise
+        with self._lock:
+            self._cache[key] = (leaf, expires)
+            self._cache.move_to_end(key)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return leaf
+
+    def _fetch_and_validate(self, url, now):
+        """(leaf, when the first certificate of the chain expires), or VerificationException."""
         try:
             data = self._fetcher(url)
             chain = x509.load_pem_x509_certificates(data)
@@ -134,13 +176,7 @@ class AlexaSignatureVerifier(AbstractVerifier):
             verifier.verify(leaf, intermediates)
         except VerificationError as exc:
             raise VerificationException("certificate chain rejected: %s" % exc)
-        expires = min(cert.not_valid_after_utc for cert in chain)
-        with self._lock:
-            self._cache[key] = (leaf, expires)
-            self._cache.move_to_end(key)
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return leaf
+        return leaf, min(cert.not_valid_after_utc for cert in chain)
 
     def verify(self, headers, serialized_request_env, deserialized_request_env):
         url = headers.get(CERT_URL_HEADER)
@@ -164,6 +200,21 @@ class AlexaSignatureVerifier(AbstractVerifier):
             key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature:
             raise VerificationException("signature does not match the body")
+
+
+class AwareTimestamp(AbstractVerifier):
+    """The SDK's timestamp check, after refusing a timestamp without a time zone
+    (the SDK would subtract it from an aware "now" and raise TypeError: a 500)."""
+
+    def __init__(self, inner=None):
+        from ask_sdk_webservice_support.verifier import TimestampVerifier
+        self.inner = inner or TimestampVerifier()
+
+    def verify(self, headers, serialized_request_env, deserialized_request_env):
+        stamp = getattr(getattr(deserialized_request_env, "request", None), "timestamp", None)
+        if isinstance(stamp, datetime.datetime) and stamp.utcoffset() is None:
+            raise VerificationException("request timestamp has no time zone")
+        self.inner.verify(headers, serialized_request_env, deserialized_request_env)
 
 
 class SkillIdMismatch(VerificationException):

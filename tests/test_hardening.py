@@ -21,40 +21,7 @@ import pytest
 import certs
 from alexa import SKILL_ID, Session, speech_text
 from conftest import ROOT, free_port
-
-CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("MSGUIDE_")}
-CLEAN_ENV.update(MSGUIDE_PERSISTENCE="none")
-
-
-class Served:
-    """`python -m msguide_web ...` in a subprocess, as scripts/serve runs it."""
-
-    def __init__(self, *args, env=None):
-        self.port = free_port()
-        self.url = "http://127.0.0.1:%d/" % self.port
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "msguide_web", "--port", str(self.port)] + list(args),
-            cwd=ROOT, env=dict(CLEAN_ENV, **(env or {})),
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(self.url + "health", timeout=1):
-                    break
-            except OSError:
-                if self.process.poll() is not None or time.time() > deadline:
-                    raise AssertionError("server did not start: %s" % self.stop())
-                time.sleep(0.2)
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            _, err = self.process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            _, err = self.process.communicate()
-        return err
-
+from served import CLEAN_ENV, Served
 
 @pytest.fixture(scope="module")
 def server():
@@ -287,6 +254,28 @@ def test_a_cached_chain_is_not_trusted_once_its_intermediate_expires():
     verifier.verify(headers, body, None)
     now[0] = mid_expires + datetime.timedelta(hours=1)   # the leaf (30 days) is still valid
     with pytest.raises(VerificationException, match="certificate"):
+        verifier.verify(headers, body, None)
+    assert len(fetched) == 2
+
+
+def test_a_failed_chain_is_refused_without_a_fetch_for_a_while_then_fetched_again():
+    from ask_sdk_webservice_support.verifier import VerificationException
+    from msguide_web.verifier import FAILURE_SECONDS, AlexaSignatureVerifier
+    authority, fetched, now = certs.Authority(), [], [certs.NOW]
+
+    def fetcher(url):
+        fetched.append(url)
+        return b"not a certificate"
+    verifier = AlexaSignatureVerifier(trust_store=authority.store(), fetcher=fetcher, clock=lambda: now[0])
+    body, signature = _signed(certs._key())
+    headers = {"SignatureCertChainUrl": certs.CHAIN_URL, "Signature-256": signature}
+    for seconds in (0, 1, FAILURE_SECONDS - 1):
+        now[0] = certs.NOW + datetime.timedelta(seconds=seconds)
+        with pytest.raises(VerificationException, match="certificate chain"):
+            verifier.verify(headers, body, None)
+    assert len(fetched) == 1
+    now[0] = certs.NOW + datetime.timedelta(seconds=FAILURE_SECONDS + 1)
+    with pytest.raises(VerificationException, match="certificate chain"):
         verifier.verify(headers, body, None)
     assert len(fetched) == 2
 

@@ -192,6 +192,36 @@ def test_wrong_skill_id_is_forbidden(signed):
     assert status == 403 and body["status"] == 403
 
 
+def test_a_timestamp_without_a_time_zone_is_a_400_not_a_500(signed):
+    envelope = Session().launch()
+    envelope["request"]["timestamp"] = now_iso()[:19]          # 2026-12-01T10:00:00, no Z
+    status, body = signed.send(envelope)
+    assert status == 400 and "time zone" in body["error"]
+
+
+@pytest.mark.parametrize("junk", [b"{" * 100000, b"\xff" * 1000, b'{"request": ' + b"[" * 5000])
+def test_an_unsigned_body_is_refused_for_its_headers_before_it_is_parsed(signed, junk):
+    status, body = post(signed.server.url, junk)
+    assert status == 400 and "Signature-256" in body["error"]     # not "body is not JSON"
+
+
+def test_a_failed_certificate_fetch_is_not_repeated_for_every_request(authority, live_server, skill):
+    fetches = []
+
+    def unreachable(url):
+        fetches.append(url)
+        raise OSError("no route to host")
+    app = create_app(skill=skill, skill_id=SKILL_ID, verify=True, trust_store=authority.store(),
+                     fetcher=unreachable)
+    server = live_server(app)
+    body = json.dumps(Session().launch()).encode()
+    headers = {"SignatureCertChainUrl": certs.CHAIN_URL, "Signature-256": certs.sign(certs._key(), body)}
+    replies = [post(server.url, body, headers) for _ in range(20)]
+    assert all(status == 400 and "certificate chain unavailable" in reply["error"]
+               for status, reply in replies)
+    assert fetches == [certs.CHAIN_URL]
+
+
 def test_oversized_body_is_refused_unread(signed):
     status, body = post(signed.server.url, b"{" + b" " * (300 * 1024) + b"}")
     assert status == 413

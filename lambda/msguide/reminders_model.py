@@ -109,7 +109,9 @@ def parse_time(value):
     return parsed.hour, parsed.minute
 
 
-_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+# At most 7 digits a field (ten million minutes is 19 years): a longer number
+# is no duration a person said, and int() of 4,300+ digits raises ValueError.
+_DURATION = re.compile(r"^P(?:(\d{1,7})D)?(?:T(?:(\d{1,7})H)?(?:(\d{1,7})M)?(?:(\d{1,7})S)?)?$")
 
 
 def parse_duration(value):

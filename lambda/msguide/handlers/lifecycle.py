@@ -5,7 +5,7 @@ from ask_sdk_core.dispatch_components import (AbstractExceptionHandler,
                                               AbstractResponseInterceptor)
 from ask_sdk_core.utils import is_request_type
 
-from ..logs import logger
+from ..logs import logger, printable, where
 
 
 class EndSession(AbstractRequestHandler):
@@ -21,8 +21,8 @@ class EndSession(AbstractRequestHandler):
         reason = getattr(getattr(request, "reason", None), "value", None)
         if reason == "ERROR":
             error = getattr(request, "error", None)
-            logger().warning("session ended with error: %s",
-                        getattr(getattr(error, "object_type", None), "value", error))
+            logger().warning("session ended with error: %s", printable(
+                getattr(getattr(error, "object_type", None), "value", error)))
         return handler_input.response_builder.response
 
 
@@ -34,7 +34,7 @@ class LogSkillError(AbstractRequestHandler):
 
     def handle(self, handler_input):
         error = getattr(handler_input.request_envelope.request, "error", None)
-        logger().warning("Alexa reported an exception: %s", getattr(error, "message", error))
+        logger().warning("Alexa reported an exception: %s", printable(getattr(error, "message", error)))
         return handler_input.response_builder.response
 
 
@@ -89,7 +89,7 @@ class ApologiseForError(AbstractExceptionHandler):
         return True
 
     def handle(self, handler_input, exception):
-        logger().error("handler error: %s", type(exception).__name__, exc_info=exception)
+        logger().error("handler error: %s", where(exception))
         request = getattr(handler_input.request_envelope, "request", None)
         if getattr(request, "object_type", None) not in ("LaunchRequest", "IntentRequest"):
             return handler_input.response_builder.response

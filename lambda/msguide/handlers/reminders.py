@@ -31,7 +31,7 @@ from ask_sdk_model.ui import AskForPermissionsConsentCard
 from .. import reminders_model as model
 from ..alexa_api import readable_reminders
 from ..content import default_content
-from ..logs import logger
+from ..logs import logger, printable
 from ..memory import memory
 from ..respond import current_state, say_notice, set_state, words_for
 from .answers import resolved_slot
@@ -346,7 +346,7 @@ class AnswerPermissionRequest(AbstractRequestHandler):
         remembered = memory(handler_input)
         code = str(getattr(getattr(request, "status", None), "code", None) or "200")
         if code != "200":                   # Alexa could not ask: its error, not the user's "no"
-            logger().warning("AskFor answered with status %s", code)
+            logger().warning("AskFor answered with status %s", printable(code))
             remembered.set("pending_reminder", None)
             return say_notice(handler_input, words["alexa_error"])
         payload = request.payload or {}

@@ -1,0 +1,111 @@
+"""What the running endpoint writes to its log, read from `python -m msguide_web`'s stderr.
+
+A request cannot forge a log line or send terminal escapes through it; a
+handler error is one line, not a traceback; the user's words stay out of it,
+including the reminders the local fake Alexa API is sent.
+"""
+
+import json
+import urllib.request
+
+import pytest
+
+from alexa import Session, speech_text
+from served import Served
+
+FORGED = "2026-12-01 10:00:00,000 msguide.web INFO {\"request_id\": \"forged\"}"
+
+
+@pytest.fixture(scope="module")
+def served():
+    server = Served("--local-testing")
+    yield server
+    server.stop()
+
+
+def post(url, envelope):
+    request = urllib.request.Request(url, data=json.dumps(envelope).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        return reply.status, json.loads(reply.read())
+
+
+def new_log(server, before):
+    return server.log()[len(before):]
+
+
+def exception_encountered(message):
+    session = Session()
+    return session.envelope(session.request(
+        "System.ExceptionEncountered", error={"type": "INVALID_RESPONSE", "message": message},
+        cause={"requestId": "amzn1.echo-api.request.1"}))
+
+
+@pytest.mark.parametrize("envelope", [
+    exception_encountered("bad directive\n" + FORGED + "\x1b[2J\x1b[31m"),
+    exception_encountered("bad directive\r\u2028" + FORGED + "\x85"),
+    Session().permission_answer("DENIED", code="500\n" + FORGED + "\x1b]0;owned\x07"),
+], ids=["newline and ANSI", "other line breaks", "AskFor status code"])
+def test_a_request_cannot_forge_a_log_line_or_send_terminal_escapes(served, envelope):
+    before = served.log()
+    status, _ = post(served.url, envelope)
+    log = new_log(served, before)
+    assert status == 200
+    assert "bad directive" in log or "AskFor answered" in log
+    for line in log.splitlines():
+        assert not line.startswith(FORGED[:30]), line
+    assert "\x1b" not in log and "\x07" not in log and "\u2028" not in log and "\x85" not in log
+
+
+def test_a_5000_digit_duration_is_asked_about_again_without_a_traceback(served):
+    before = served.log()
+    session = Session()
+    status, reply = post(served.url, session.intent(
+        "SetReminderIntent", task=("book a massage", "book a massage"), after="PT" + "9" * 5000 + "M"))
+    log = new_log(served, before)
+    assert status == 200
+    assert "went wrong" not in speech_text(reply)
+    assert "which day should i remind you" in speech_text(reply).lower()
+    assert "Traceback" not in log and "9999999999" not in log
+
+
+def test_the_fake_alexa_api_logs_a_reminders_schedule_not_its_words(served):
+    before = served.log()
+    session = Session()
+    task = ("book a massage", "book a massage")
+    asked = post(served.url, session.intent("SetReminderIntent", task=task, recurrence=("every day", "daily"),
+                                            time="09:00"))[1]
+    session.absorb(asked)
+    status, reply = post(served.url, session.intent("AMAZON.YesIntent"))
+    log = new_log(served, before)
+    assert status == 200 and "I'll remind you every day at 9 AM" in speech_text(reply)
+    assert "POST /v1/alerts/reminders" in log and "FREQ=DAILY" in log
+    assert "massage" not in log.lower()
+
+
+def test_a_handler_error_is_one_log_line_naming_the_place_not_a_traceback(live_server, caplog):
+    import logging
+
+    from ask_sdk_core.dispatch_components import AbstractRequestHandler
+
+    from msguide.skill import build_skill
+    from msguide_web.app import create_app
+
+    class Broken(AbstractRequestHandler):         # a handler that fails the way code does
+        def can_handle(self, handler_input):
+            return True
+
+        def handle(self, handler_input):
+            words = handler_input.request_envelope.request.intent.slots["query"].value
+            return int(words)                     # ValueError quoting the user's words
+
+    server = live_server(create_app(skill=build_skill(persistence_adapter=None, first_handlers=[Broken()]),
+                                    verify=False))
+    with caplog.at_level(logging.INFO):
+        status, reply = post(server.url, Session().intent("SearchIntent", query="my secret bladder question"))
+    assert status == 200 and "went wrong" in speech_text(reply)
+    errors = [r for r in caplog.records if r.name == "msguide" and r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and errors[0].exc_info is None
+    assert errors[0].getMessage().startswith("handler error: ValueError at ")
+    assert "test_web_logs.py" in errors[0].getMessage()
+    assert "Traceback" not in caplog.text and "secret bladder" not in caplog.text
