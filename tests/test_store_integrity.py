@@ -223,6 +223,29 @@ def test_a_held_write_lock_never_holds_up_an_answer_nor_health(tmp_path):
     assert "memory write waits in the background" in log
 
 
+def test_disabling_the_skill_while_the_lock_is_held_erases_once_it_is_free(tmp_path):
+    path = str(tmp_path / "memory.sqlite3")
+    send = sender(persistence.SQLiteAdapter(path))
+    user = Session()
+    turn(send, user, user.launch())
+    turn(send, user, user.intent("SymptomIntent", **TIRED))
+    turn(send, user, user.intent("AMAZON.StopIntent"))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    started = time.perf_counter()
+    assert "outputSpeech" not in send(user.skill_disabled())["response"]
+    took = time.perf_counter() - started
+    assert len(records(path)) == 1                           # not yet: the lock is held
+    holder.execute("ROLLBACK")
+    holder.close()
+    deadline = time.monotonic() + 30
+    while records(path) and time.monotonic() < deadline:     # the erase waited, then happened
+        time.sleep(0.05)
+    assert records(path) == {} and took < ALEXA_WAITS
+    from test_privacy import store_bytes, wait_until
+    assert wait_until(lambda: b"fatigue" not in store_bytes(path))   # and not left in the files
+
+
 # ------------------------------------------------------------------ 10. a deleted file
 
 def test_a_deleted_memory_file_is_made_again_and_keeps_what_follows(tmp_path):

@@ -451,6 +451,8 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
                 else:
                     log.info("memory write done after %.1f s in the background (%s)",
                              time.monotonic() - job.since, outcome)
+                    if job.erase:
+                        self._erased()
                 with self._lock:
                     self._waiting[key].pop(0)
 
