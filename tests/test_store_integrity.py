@@ -15,7 +15,6 @@ import datetime
 import json
 import os
 import sqlite3
-import threading
 import time
 import tracemalloc
 import urllib.request
@@ -24,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from alexa import Session, confirmed, sender, speech_text, turn
+from alexa import Session, sender, speech_text, turn
 from msguide import persistence
 from test_hardening import Served, health_seconds
 from test_persistence import envelope_for
@@ -198,11 +197,11 @@ ALEXA_WAITS = 8.0          # seconds Alexa waits for an answer before it gives u
 
 def test_a_held_write_lock_never_holds_up_an_answer_nor_health(tmp_path):
     path = tmp_path / "memory.sqlite3"
-    served = sqlite_server(path)
+    sender(persistence.SQLiteAdapter(str(path)))(Session().launch())    # a store with one record
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")                              # another process holds the write lock
+    served = sqlite_server(path)                                   # from before the server starts
     try:
-        post(served.url, Session().launch())                     # the file and its table exist
-        holder = sqlite3.connect(path, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")                          # another process holds the write lock
         users = [Session() for _ in range(12)]                    # more than the server's 8 threads
         with ThreadPoolExecutor(len(users) + 1) as pool:
             answers = [pool.submit(post, served.url, user.launch()) for user in users]
@@ -343,29 +342,3 @@ def test_the_process_keeps_nothing_per_user_after_saving(tmp_path):
     grown = sum(stat.size_diff for stat in after.filter_traces(ours).compare_to(
         before.filter_traces(ours), "filename"))
     assert grown < 40_000, grown                  # bytes kept by msguide for 2,000 users
-
-
-def test_many_threads_on_one_store_keep_every_change(store, fake_api):
-    """The race itself, not an arranged one: two devices, each on its own thread."""
-    send = sender(store)
-    phone, speaker = two_devices(fake_api)
-    turn(send, speaker, speaker.launch())
-    said = []
-
-    def reminders():
-        for day in range(1, 7):
-            date = (datetime.datetime.now(LA).date() + datetime.timedelta(days=day)).isoformat()
-            confirmed(send, phone, phone.intent("SetReminderIntent", date=date, **BOOK))
-
-    def speeds():
-        for intent, rate in [("SlowerIntent", "slow"), ("FasterIntent", "fast")] * 6:
-            turn(send, speaker, speaker.intent(intent))
-            said.append(rate)
-    threads = [threading.Thread(target=reminders), threading.Thread(target=speeds)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    record = stored(store, phone)
-    assert sorted(r["token"] for r in record["reminders"]) == sorted(fake_api.reminders)
-    assert len(fake_api.reminders) == 6 and record["pref"] == {"rate": said[-1]}

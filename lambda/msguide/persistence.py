@@ -325,8 +325,11 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
     def _make_table(self, connection):
         """The table and its expiry index; a file from before versions gains them
         (and is vacuumed once, so what its earlier deletes left is gone too)."""
+        names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        if "memory_expires" in names:          # made by this version: nothing to write (no lock to wait for)
+            return
         connection.execute("PRAGMA busy_timeout = %d" % int(ERASE_WAIT_SECONDS * 1000))
-        if not connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'memory'").fetchone():
+        if "memory" not in names:
             connection.execute("PRAGMA journal_mode = WAL")   # kept in the file: set once, with the table
         connection.execute("BEGIN IMMEDIATE")
         try:
