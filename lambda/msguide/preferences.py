@@ -45,5 +45,7 @@ def change(handler_input, **changes):
             pref[key] = value
     state.pref = pref
     set_state(handler_input, state.to_attributes())
-    memory(handler_input).set("pref", pref or None)
+    remembered = memory(handler_input)
+    for key, value in changes.items():      # only what was asked: another device's change to the other stands
+        remembered.set_part("pref", key, value)
     return pref

@@ -170,7 +170,7 @@ def _remember(handler_input, token, plan, first, now_local):
     remembered.set("pending_reminder", None)
     if not token:
         return
-    entry = {"token": token, "task": plan.task}
+    entry = {"token": token}                # the identifier only: the words live in Alexa's reminder
     last = model.until(plan, first)
     if last is not None:
         entry["until"] = int(time.time() + (last - now_local).total_seconds()) + 60
@@ -438,19 +438,16 @@ class CancelReminder(AbstractRequestHandler):
         words = words_for(handler_input)
         value, spoken = resolved_slot(handler_input, "task")
         task = value if model.known_task(value) else model.own_task(spoken)
-        ours = memory(handler_input).get("reminders", [])
-        try:                                # what exists, from the API: tokens in memory may be lost
+        try:                                # what exists, from the API (memory keeps no words to match)
             alerts = _alerts(handler_input)
             wanted = model.reminder_of(task)["text"] if task else None
             targets = [{"token": a.alert_token, "say": _named(a)} for a in alerts
                        if wanted is None or _alert_text(a) == wanted]
         except ServiceException as exc:
             return _api_error(handler_input, exc)
-        except Exception:
-            targets = [{"token": r["token"], "say": "to " + model.reminder_of(r["task"])["say"]}
-                       for r in ours if task is None or r["task"] == task]
-            if len(targets) > 1:            # without the API's times they cannot be told apart
-                return say_notice(handler_input, words["reminder_unreachable"])
+        except Exception as exc:
+            logger().warning("reminders not listed for cancelling: %s", type(exc).__name__)
+            return say_notice(handler_input, words["reminder_unreachable"])
         if not targets:
             say = model.reminder_of(task)["say"] if task else "do anything"
             return say_notice(handler_input, words["reminder_cancel_none"].format(say=say))
