@@ -80,22 +80,39 @@ def test_role_is_least_privilege():
 def test_a_snapstart_init_warms_the_slow_parts_and_a_plain_start_does_not(tmp_path):
     code = ("import sys, lambda_function\n"
             "from msguide import snapstart\n"
-            "print(snapstart.is_snapshot_init(), 'boto3' in sys.modules, "
-            "lambda_function.SKILL.persistence_adapter._inner is not None)\n")
-    base = dict(os.environ, MSGUIDE_PERSISTENCE="dynamodb", MSGUIDE_TABLE="memory",
-                AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x")
+            "adapter = lambda_function.SKILL.persistence_adapter\n"
+            "client = adapter._client\n"
+            "print(snapstart.is_snapshot_init(), 'botocore' in sys.modules, client is not None,\n"
+            "      client is not None and client.credentials._cached is None\n"
+            "      and getattr(client._local, 'connection', None) is None)\n")
+    # SnapStart's keys come from the container endpoint: nothing listens here, so a
+    # key fetched (or a connection opened) during the init would fail it.
+    from conftest import free_port
+    nowhere = "http://127.0.0.1:%d" % free_port()
+    base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    base.update(MSGUIDE_PERSISTENCE="dynamodb", MSGUIDE_TABLE="memory", AWS_REGION="us-east-1",
+                AWS_CONTAINER_CREDENTIALS_FULL_URI=nowhere + "/credentials",
+                AWS_CONTAINER_AUTHORIZATION_TOKEN="token", AWS_ENDPOINT_URL_DYNAMODB=nowhere)
     plain = subprocess.run([sys.executable, "-c", code], env=base, capture_output=True, text=True, timeout=120)
     snap = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env=dict(base, AWS_LAMBDA_INITIALIZATION_TYPE="snap-start"))
-    assert plain.stdout.split() == ["False", "False", "False"], plain.stderr
-    assert snap.stdout.split() == ["True", "True", "True"], snap.stderr
+    assert plain.stdout.split() == ["False", "False", "False", "False"], plain.stderr
+    assert snap.stdout.split() == ["True", "False", "True", "True"], snap.stderr
 
 
-def test_restore_reseeds_random():
+def test_restore_reseeds_random_and_forgets_the_snapshots_connections(dynamodb_adapter):
     import random
+    from types import SimpleNamespace
     from msguide.snapstart import renew
+    from test_persistence import envelope_for
+    dynamodb_adapter.get_attributes(envelope_for("amzn1.ask.account.BEFORE-THE-SNAPSHOT"))
+    client = dynamodb_adapter.client
+    client._local.connection = marker = SimpleNamespace(close=lambda: None, sock=object())
+    client.credentials._cached = ("OLD", "KEY", None)
     random.seed(1)
     first = random.random()
     random.seed(1)
-    renew()
+    renew(SimpleNamespace(persistence_adapter=dynamodb_adapter))
     assert random.random() != first
+    assert getattr(client._local, "connection", None) is not marker and client.credentials._cached is None
+    assert dynamodb_adapter.get_attributes(envelope_for("amzn1.ask.account.BEFORE-THE-SNAPSHOT")) == {}

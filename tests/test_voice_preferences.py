@@ -30,8 +30,7 @@ def ssml(response):
 def send(request, tmp_path):
     if request.param == "sqlite":
         return sender(persistence.SQLiteAdapter(str(tmp_path / "memory.sqlite3")))
-    dynamodb = request.getfixturevalue("dynamodb")
-    return sender(persistence.ExpiringDynamoDbAdapter("memory", dynamodb_resource=dynamodb))
+    return sender(request.getfixturevalue("dynamodb_adapter"))
 
 
 def opened(send, user):

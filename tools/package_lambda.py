@@ -25,9 +25,9 @@ MAX_ZIP_BYTES = 5 * 1024 * 1024
 RUNTIME_PYTHON = "3.12"
 SKIP_DIRS = {"__pycache__", "tests", "test"}
 SKIP_SUFFIXES = (".pyc", ".pyo")
-# boto3 and its dependencies come with Lambda's Python runtime (the DynamoDB
-# adapter imports it only when MSGUIDE_PERSISTENCE=dynamodb); shipping them
-# would add ~15 MB for nothing.
+# boto3 and its dependencies come with Lambda's Python runtime; on Lambda the
+# skill's memory uses msguide/dynamodb.py instead (boto3 is the fallback for
+# environments it does not know). Shipping them would add ~15 MB for nothing.
 PROVIDED_BY_RUNTIME = ("boto3", "botocore", "s3transfer", "jmespath")
 # Packages that must never be in the function (they belong to the web door or tooling).
 FORBIDDEN = ("flask", "werkzeug", "waitress", "pytest", "yaml", "cryptography", "flask_ask_sdk")

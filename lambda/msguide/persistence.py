@@ -5,8 +5,9 @@ Chosen by configuration (environment variables):
     MSGUIDE_PERSISTENCE=sqlite    (default) an SQLite file, standard library only,
                                   at MSGUIDE_DB (default: msguide-memory.sqlite3
                                   in the system temp folder)
-    MSGUIDE_PERSISTENCE=dynamodb  the SDK's DynamoDB adapter, table MSGUIDE_TABLE
-                                  (what infrastructure/ sets on Lambda)
+    MSGUIDE_PERSISTENCE=dynamodb  a DynamoDB table, MSGUIDE_TABLE (what
+                                  infrastructure/ sets on Lambda), through
+                                  msguide.dynamodb (or boto3 off Lambda)
     MSGUIDE_PERSISTENCE=none      remember nothing between sessions
 
 Records are keyed by who is speaking, hashed (SHA-256) before it is stored:
@@ -196,62 +197,72 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
             (account, len(account) + 1, account + ".")))
 
 
-def hashed_user_keygen(request_envelope):
-    """Partition key generator for the SDK's DynamoDB adapter."""
-    return user_key(request_envelope)
+# The item the SDK's DynamoDbAdapter writes (records written before still read),
+# plus the attribute DynamoDB's time to live reads (infrastructure/ names it).
+ID, ATTRIBUTES, TTL = "id", "attributes", "ttl"
 
 
 class ExpiringDynamoDbAdapter(AbstractPersistenceAdapter):
-    """The SDK's DynamoDbAdapter, with a `ttl` attribute added on save.
+    """One item per speaker in a DynamoDB table: {"id", "attributes", "ttl"}.
 
-    boto3 and the DynamoDB client cost about 400 ms to import and build, so
-    they are made on the first request that reads or writes memory (once per
-    process, under a lock), not when the skill is built: a one-shot question
-    never pays for them. `warm()` does it now (Lambda SnapStart's init phase).
+    The client is msguide.dynamodb's (the standard library: about 5 ms on a
+    cold container) where it knows the environment, Lambda's included, else
+    boto3's low-level client (about 280 ms to import and build); either is
+    made on the first request that needs memory, once per process, under a
+    lock. `warm()` does that now (a SnapStart init), `renew()` after a restore.
+    Tests may pass a boto3 `dynamodb_resource` or a `client`.
     """
 
-    def __init__(self, table_name, dynamodb_resource=None):
+    def __init__(self, table_name, dynamodb_resource=None, client=None):
         self.table_name = table_name
-        self._given_resource = dynamodb_resource
-        self._inner = None
+        if client is None and dynamodb_resource is not None:
+            client = dynamodb_resource.meta.client
+        self._client = client
         self._lock = threading.Lock()
 
     @property
-    def inner(self):
-        if self._inner is None:
+    def client(self):
+        if self._client is None:
             with self._lock:
-                if self._inner is None:
-                    from ask_sdk_dynamodb.adapter import DynamoDbAdapter
-                    kwargs = {"table_name": self.table_name, "partition_keygen": hashed_user_keygen,
-                              "create_table": False}
-                    if self._given_resource is not None:
-                        kwargs["dynamodb_resource"] = self._given_resource
-                    self._inner = DynamoDbAdapter(**kwargs)
-        return self._inner
+                if self._client is None:
+                    from .dynamodb import client
+                    self._client = client()
+        return self._client
 
     def warm(self):
-        return self.inner
+        getattr(self.client, "warm", lambda: None)()
 
-    @property
-    def _resource(self):
-        return self.inner.dynamodb
+    def renew(self):
+        if self._client is not None:
+            getattr(self._client, "forget_connections", lambda: None)()
+
+    def _call(self, operation, **params):
+        try:
+            return getattr(self.client, operation)(TableName=self.table_name, **params)
+        except Exception as exc:
+            code = getattr(exc, "response", {}).get("Error", {}).get("Code") or type(exc).__name__
+            raise PersistenceException("DynamoDB %s failed: %s" % (operation, code)) from None
 
     def get_attributes(self, request_envelope):
-        return self.inner.get_attributes(request_envelope)
+        item = self._call("get_item", Key={ID: {"S": user_key(request_envelope)}},
+                          ConsistentRead=True).get("Item") or {}
+        from .dynamodb import deserialize
+        try:
+            expires = deserialize(item[TTL]) if TTL in item else None
+            attributes = deserialize(item[ATTRIBUTES]) if ATTRIBUTES in item else {}
+        except (ValueError, TypeError, AttributeError):
+            return {}
+        if isinstance(expires, (int, float)) and expires <= time.time():
+            return {}                # DynamoDB deletes expired items within days, not at once
+        return attributes if isinstance(attributes, dict) else {}
 
     def save_attributes(self, request_envelope, attributes):
-        self.inner.save_attributes(request_envelope, attributes)
-        # TTL lives beside the SDK's "attributes" column, where DynamoDB reads it.
-        try:
-            self._resource.Table(self.table_name).update_item(
-                Key={"id": hashed_user_keygen(request_envelope)},
-                UpdateExpression="SET #t = :t", ExpressionAttributeNames={"#t": "ttl"},
-                ExpressionAttributeValues={":t": int(time.time() + RETENTION_SECONDS)})
-        except Exception as exc:
-            raise PersistenceException("could not set ttl: %s" % type(exc).__name__)
+        from .dynamodb import serialize
+        self._call("put_item", Item={ID: {"S": user_key(request_envelope)}, ATTRIBUTES: serialize(attributes),
+                                     TTL: {"N": str(int(time.time() + RETENTION_SECONDS))}})
 
     def delete_attributes(self, request_envelope):
-        self.inner.delete_attributes(request_envelope)
+        self._call("delete_item", Key={ID: {"S": user_key(request_envelope)}})
 
     def delete_account(self, request_envelope):
         """Erase the account's record and every recognised person's (skill disabled).
@@ -259,22 +270,18 @@ class ExpiringDynamoDbAdapter(AbstractPersistenceAdapter):
         Person records share the account hash as a prefix of their key; finding
         them is a filtered scan, paid only when a user disables the skill.
         """
-        from boto3.dynamodb.conditions import Attr
         account = account_key(request_envelope)
-        table = self._resource.Table(self.table_name)
-        try:
-            table.delete_item(Key={"id": account})
-            kwargs = {"FilterExpression": Attr("id").begins_with(account + "."),
-                      "ProjectionExpression": "id"}
-            while True:
-                page = table.scan(**kwargs)
-                for item in page.get("Items", []):
-                    table.delete_item(Key={"id": item["id"]})
-                if "LastEvaluatedKey" not in page:
-                    break
-                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        except Exception as exc:
-            raise PersistenceException("could not erase the account: %s" % type(exc).__name__)
+        self._call("delete_item", Key={ID: {"S": account}})
+        params = {"FilterExpression": "begins_with(#id, :person)", "ProjectionExpression": "#id",
+                  "ExpressionAttributeNames": {"#id": ID},
+                  "ExpressionAttributeValues": {":person": {"S": account + "."}}}
+        while True:
+            page = self._call("scan", **params)
+            for item in page.get("Items", []):
+                self._call("delete_item", Key={ID: item[ID]})
+            if "LastEvaluatedKey" not in page:
+                break
+            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def from_environment(environ=None):

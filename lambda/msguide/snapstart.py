@@ -3,16 +3,17 @@
 With SnapStart (infrastructure/: Python 3.12, published versions, the "live"
 alias) the init phase runs once per version and is snapshotted; every cold
 start restores that snapshot. So during a snapshot init the slow things are
-done up front instead of on the first request that needs them: boto3 and the
-DynamoDB client, the triage rules, the classifier's weights and the search
-index. Without SnapStart (local runs, tests, plain Lambda) nothing changes:
-they stay lazy, and a one-shot question never imports boto3.
+done up front instead of on the first request that needs them: the DynamoDB
+client (msguide.dynamodb: its imports and TLS settings), the triage rules,
+the classifier's weights and the search index. Without SnapStart (local runs,
+tests, plain Lambda) nothing changes: they stay lazy.
 
 After a restore, following AWS's guidance for snapshots: nothing the skill
 keeps is unique per process (no ids or tokens are made at init; uuid4 reads
-os.urandom each time), no connection is opened at init (the DynamoDB client
-is built but not used), and the `random` module, which only libraries use,
-is reseeded so copies of one snapshot do not share a sequence.
+os.urandom each time), no connection is opened and no key fetched at init
+(the DynamoDB client is built but not used; after a restore it forgets any
+connection and key all the same), and the `random` module (the client's retry
+jitter) is reseeded so copies of one snapshot do not share a sequence.
 """
 
 import os
@@ -41,11 +42,15 @@ def prepare(skill):
         from snapshot_restore_py import register_after_restore   # in Lambda's Python 3.12+ runtime
     except ImportError:
         return True
-    register_after_restore(renew)
+    register_after_restore(lambda: renew(skill))
     return True
 
 
-def renew():
-    """After a restore: a fresh seed for the `random` module."""
+def renew(skill):
+    """After a restore: a fresh seed for the `random` module; no connection or key
+    from the snapshotted sandbox."""
     import random
     random.seed()
+    again = getattr(skill.persistence_adapter, "renew", None)
+    if again is not None:
+        again()
