@@ -218,3 +218,4 @@ def test_elsewhere_boto3_serves_the_same_memory(monkeypatch, tmp_path):
         assert adapter.get_attributes(request) == {"v": 1, "pref": {"detail": "full"}}
         adapter.delete_account(request)
         assert adapter.get_attributes(request) == {}
+

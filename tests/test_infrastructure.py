@@ -84,7 +84,7 @@ def test_a_snapstart_init_warms_the_slow_parts_and_a_plain_start_does_not(tmp_pa
             "client = adapter._client\n"
             "print(snapstart.is_snapshot_init(), 'botocore' in sys.modules, client is not None,\n"
             "      client is not None and client.credentials._cached is None\n"
-            "      and getattr(client._local, 'connection', None) is None)\n")
+            "      and client._idle == [])\n")
     # SnapStart's keys come from the container endpoint: nothing listens here, so a
     # key fetched (or a connection opened) during the init would fail it.
     from conftest import free_port
@@ -107,12 +107,13 @@ def test_restore_reseeds_random_and_forgets_the_snapshots_connections(dynamodb_a
     from test_persistence import envelope_for
     dynamodb_adapter.get_attributes(envelope_for("amzn1.ask.account.BEFORE-THE-SNAPSHOT"))
     client = dynamodb_adapter.client
-    client._local.connection = marker = SimpleNamespace(close=lambda: None, sock=object())
+    marker = SimpleNamespace(close=lambda: None, sock=object())
+    client._idle.append(marker)
     client.credentials._cached = ("OLD", "KEY", None)
     random.seed(1)
     first = random.random()
     random.seed(1)
     renew(SimpleNamespace(persistence_adapter=dynamodb_adapter))
     assert random.random() != first
-    assert getattr(client._local, "connection", None) is not marker and client.credentials._cached is None
+    assert marker not in client._idle and client.credentials._cached is None
     assert dynamodb_adapter.get_attributes(envelope_for("amzn1.ask.account.BEFORE-THE-SNAPSHOT")) == {}

@@ -25,8 +25,9 @@ serve msguide.persistence (`client()` picks).
                  is never held past Alexa's 8 s. Other errors raise
                  DynamoDbError with DynamoDB's code (boto3's ClientError shape).
 
-One keep-alive connection per thread, opened on first use (never during a
-SnapStart init: `forget_connections()` runs after a restore).
+Keep-alive connections, opened on first use and shared by threads one call
+at a time (never opened during a SnapStart init; `forget_connections()` runs
+after a restore).
 """
 
 import json
@@ -239,13 +240,14 @@ def sign(headers, body, keys, region, now=None, service=SERVICE):
 # ------------------------------------------------------------------ the client
 
 class Client:
-    """DynamoDB's JSON protocol over one keep-alive connection per thread."""
+    """DynamoDB's JSON protocol over keep-alive connections, each used by one call at a time."""
 
     def __init__(self, environ=None):
         environ = os.environ if environ is None else environ   # read live: a restore may renew keys
         self.scheme, self.host, self.port, self.region = endpoint(environ)
         self.credentials = Credentials(environ)
-        self._local = threading.local()
+        self._idle = []                 # connections between calls (any thread may take one)
+        self._idle_lock = threading.Lock()
         self._tls = None
         default_port = 443 if self.scheme == "https" else 80
         self._host_header = self.host if self.port in (None, default_port) else "%s:%d" % (self.host, self.port)
@@ -259,10 +261,13 @@ class Client:
         import zlib  # noqa: F401
         if self.scheme == "https":
             self._context()
+        sign({"host": self.host, "content-type": "application/x-amz-json-1.0", "x-amz-target": "warm-up"},
+             b"{}", ("warm-up", "not-a-key", None), self.region)
 
     def forget_connections(self):
         """After a SnapStart restore: connections and fetched keys belong to the old sandbox."""
-        self._local = threading.local()
+        with self._idle_lock:
+            self._idle = []
         self.credentials.forget()
 
     def _context(self):
@@ -271,63 +276,61 @@ class Client:
             self._tls = ssl.create_default_context()
         return self._tls
 
-    def _connection(self):
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            import http.client
-            if self.scheme == "https":
-                connection = http.client.HTTPSConnection(self.host, self.port, timeout=TIMEOUT_SECONDS,
-                                                         context=self._context())
-            else:
-                connection = http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT_SECONDS)
-            self._local.connection = connection
-        return connection
+    def _take(self):
+        """(an idle connection, True), or (a new one, False)."""
+        with self._idle_lock:
+            if self._idle:
+                return self._idle.pop(), True
+        import http.client
+        if self.scheme == "https":
+            return http.client.HTTPSConnection(self.host, self.port, timeout=TIMEOUT_SECONDS,
+                                               context=self._context()), False
+        return http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT_SECONDS), False
 
-    def _drop(self):
-        connection = getattr(self._local, "connection", None)
-        self._local.connection = None
-        if connection is not None:
-            connection.close()
+    def _give_back(self, connection):
+        with self._idle_lock:
+            self._idle.append(connection)
 
     def call(self, operation, params):
         """One DynamoDB operation ("GetItem", ...) with its JSON parameters; the reply as a dict."""
         body = json.dumps(params, separators=(",", ":")).encode("utf-8")
         for attempt in range(1, ATTEMPTS + 1):
             pause = True
+            connection, reused = self._take()
             try:
-                return self._send(operation, body)
+                return self._send(connection, operation, body)
             except DynamoDbError as exc:
+                connection.close()
                 if exc.code in EXPIRED and attempt < ATTEMPTS:
                     self.credentials.forget()
                     pause = False
                 elif not (exc.code in RETRYABLE or (exc.status or 0) >= 500) or attempt == ATTEMPTS:
                     raise
             except (OSError, _http_errors()) as exc:     # refused, reset, timed out, closed while idle
-                pause = not getattr(self._local, "reused", False)            # an idle keep-alive closed: reconnect at once
-                self._drop()
+                connection.close()
+                pause = not reused                          # an idle keep-alive closed: reconnect at once
                 if attempt == ATTEMPTS:
                     raise DynamoDbError("ConnectionError", type(exc).__name__) from None
             if pause:
                 import random
                 time.sleep(random.uniform(0, 0.025 * 2 ** attempt))
 
-    def _send(self, operation, body):
+    def _send(self, connection, operation, body):
         headers = {"host": self._host_header, "content-type": "application/x-amz-json-1.0",
                    "x-amz-target": TARGET_PREFIX + operation}
         sign(headers, body, self.credentials.get(), self.region)
-        connection = self._connection()
-        self._local.reused = connection.sock is not None
         connection.request("POST", "/", body=body, headers=headers)
         reply = connection.getresponse()
         data = reply.read()
-        if (reply.getheader("connection") or "").lower() == "close":
-            self._drop()
         expected = reply.getheader("x-amz-crc32")
         if expected is not None:
             import zlib
             if str(zlib.crc32(data) & 0xFFFFFFFF) != expected.strip():
-                self._drop()
                 raise DynamoDbError("CRC32CheckFailed", "the reply was damaged on the way", 500)
+        if (reply.getheader("connection") or "").lower() == "close":
+            connection.close()
+        else:
+            self._give_back(connection)
         try:
             parsed = json.loads(data.decode("utf-8")) if data else {}
         except ValueError:
