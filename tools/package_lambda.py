@@ -85,22 +85,9 @@ def prune(target):
 WARM_UP = r"""
 import json, os, sys
 import lambda_function     # from the current folder: the staged package, as on Lambda
+from msguide.snapstart import typical_requests
 
-def envelope(request):
-    app = {"applicationId": "amzn1.ask.skill.build"}
-    user = {"userId": "amzn1.ask.account.build"}
-    request.update(requestId="build", timestamp="2026-01-01T00:00:00Z", locale="en-US")
-    return {"version": "1.0", "request": request,
-            "session": {"new": True, "sessionId": "s", "application": app, "user": user, "attributes": {}},
-            "context": {"System": {"application": app, "user": user, "device": {"deviceId": "d"}}}}
-
-def intent(name, **slots):
-    return envelope({"type": "IntentRequest", "intent": {"name": name, "slots": {
-        k: {"name": k, "value": v} for k, v in slots.items()}}})
-
-for body in [envelope({"type": "LaunchRequest"}), intent("SymptomIntent", symptom="fatigue"),
-             intent("SearchIntent", query="my legs are stiff"), intent("AMAZON.YesIntent"),
-             intent("AMAZON.HelpIntent"), envelope({"type": "SessionEndedRequest", "reason": "USER_INITIATED"})]:
+for body in typical_requests():
     assert "response" in lambda_function.handler(body, None)
 print(json.dumps(sorted(m.__file__ for m in list(sys.modules.values())
                         if (getattr(m, "__file__", None) or "").startswith(os.getcwd() + os.sep))))
