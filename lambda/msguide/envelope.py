@@ -82,7 +82,13 @@ def supply_context(envelope):
 
 
 class SafeSkill(CustomSkill):
-    """CustomSkill whose invoke never raises and never speaks out of turn."""
+    """CustomSkill whose invoke never raises and never speaks out of turn, with
+    the faster serializer of msguide.wire (both doors read envelopes through it)."""
+
+    def __init__(self, skill_configuration):
+        super().__init__(skill_configuration)
+        from .wire import Serializer
+        self.serializer = Serializer()
 
     def invoke(self, request_envelope, context):
         kind = getattr(request_envelope.request, "object_type", None)
