@@ -35,8 +35,27 @@ RETENTION_SECONDS = RETENTION_DAYS * 24 * 3600
 
 
 def _hash(text):
-    import hashlib           # here, not at import: it loads OpenSSL (~2 ms of cold start)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    global _sha256
+    if _sha256 is None:
+        _sha256 = _builtin_sha256()
+    return _sha256(text.encode("utf-8")).hexdigest()
+
+
+_sha256 = None
+
+
+def _builtin_sha256():
+    """SHA-256 without loading OpenSSL (hashlib's import costs ~1.5 ms of a cold
+    start): CPython's own implementation, which hashlib itself falls back to.
+    Looked up once (a failed import is searched for again every time)."""
+    try:
+        from _sha2 import sha256              # Python 3.12+ (Lambda's runtime)
+    except ImportError:
+        try:
+            from _sha256 import sha256        # Python 3.11
+        except ImportError:
+            from hashlib import sha256
+    return sha256
 
 
 def _system(request_envelope):
