@@ -48,3 +48,22 @@ def test_every_kind_of_envelope_and_its_mutations_read_the_same():
     for body in bodies:
         ours, theirs = both(body)
         assert ours == theirs, body[:300]
+
+
+def test_every_reply_is_written_as_the_sdk_writes_it():
+    from msguide.skill import build_skill
+    skill = build_skill(persistence_adapter=None)
+    ours, theirs = Serializer(), DefaultSerializer()
+    answered = 0
+    for event in fuzz.base_envelopes() + list(fuzz.cases(seed=25, count=200)):
+        try:
+            envelope = theirs.deserialize(json.dumps(event), RequestEnvelope)
+        except SerializationException:
+            continue
+        if envelope.request is None:
+            continue
+        response = skill.invoke(request_envelope=envelope, context=None)
+        assert ours.serialize(response) == theirs.serialize(response)
+        assert ours.serialize(envelope) == theirs.serialize(envelope)
+        answered += 1
+    assert answered > 100

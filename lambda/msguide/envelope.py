@@ -33,16 +33,21 @@ MAX_DEPTH = 64          # real envelopes nest about a dozen levels
 
 
 def too_deep(value, limit=MAX_DEPTH):
-    """True when a JSON value nests deeper than `limit` (checked without recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, (dict, list)):
-            if depth > limit:
-                return True
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children
-                         if isinstance(child, (dict, list)))
+    """True when a JSON value nests deeper than `limit` (checked without recursion,
+    one level at a time)."""
+    containers = (dict, list)
+    level = [value] if type(value) in containers else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return True
+        below = []
+        for item in level:
+            for child in (item.values() if type(item) is dict else item):
+                if type(child) in containers:
+                    below.append(child)
+        level = below
     return False
 
 
