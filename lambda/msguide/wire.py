@@ -26,6 +26,7 @@ class Serializer(DefaultSerializer):
         super().__init__()
         self._classes = {}
         self._fields = {}               # model class -> [(json key, attribute)]
+        self._plans = {}                # model class -> ([(attribute, json key)], json keys, types)
 
     def serialize(self, obj):
         """What DefaultSerializer.serialize returns, in the same order of checks."""
@@ -56,6 +57,35 @@ class Serializer(DefaultSerializer):
             found = self._classes[class_name] = DefaultSerializer._DefaultSerializer__load_class_from_name(
                 self, class_name)
         return found
+
+    def _DefaultSerializer__deserialize_model(self, payload, obj_type):   # the SDK's private hook
+        """The SDK's model reading, with each class's field map built once (the SDK
+        rebuilds it, and scans it for every key of the payload, per object)."""
+        from ask_sdk_core.exceptions import SerializationException
+        try:
+            if issubclass(obj_type, Enum):
+                return obj_type(payload)
+            if not hasattr(obj_type, "deserialized_types"):
+                return payload
+            if hasattr(obj_type, "get_real_child_model"):
+                obj_type = self._DefaultSerializer__get_obj_by_discriminator(payload, obj_type)
+            plan = self._plans.get(obj_type)
+            if plan is None:
+                types = obj_type.deserialized_types
+                names = dict(getattr(obj_type, "attribute_map", {}))
+                names.update({name: name for name in types if name not in names})
+                plan = self._plans[obj_type] = (list(names.items()), frozenset(names.values()), types)
+            pairs, keys, types = plan
+            model = obj_type()
+            for attribute, key in pairs:
+                if key in payload:
+                    setattr(model, attribute, self._DefaultSerializer__deserialize(payload[key], types[attribute]))
+            for key in payload:
+                if key not in keys:
+                    setattr(model, key, payload[key])
+            return model
+        except Exception as exc:
+            raise SerializationException(str(exc))
 
     def _DefaultSerializer__deserialize_datetime(self, payload, obj_type):
         if obj_type is datetime and isinstance(payload, str) and len(payload) >= 20 and payload[10] == "T":
