@@ -77,6 +77,36 @@ def test_role_is_least_privilege():
             assert statement["Resource"] != "*"
 
 
+def test_the_role_allows_every_call_the_skills_memory_makes(dynamodb_adapter):
+    """A launch, a preference, a goodbye, "forget me" and the skill disabled, through
+    the real skill: each DynamoDB operation they use is granted to the function's role
+    (a missing one is an AccessDenied on Lambda, heard as a memory that never clears)."""
+    from alexa import Session, sender
+    made = set()
+    client = dynamodb_adapter.client
+    real = client.call
+
+    def recording(operation, params):
+        made.add(operation)
+        return real(operation, params)
+    client.call = recording
+    send, user = sender(dynamodb_adapter), Session()
+    for envelope in (user.launch(), user.intent("SlowerIntent"), user.intent("AMAZON.StopIntent")):
+        user.absorb(send(envelope))
+    user.new_session()
+    user.absorb(send(user.launch()))
+    user.absorb(send(user.intent("ForgetMeIntent")))
+    user.absorb(send(user.intent("AMAZON.YesIntent")))
+    send(user.skill_disabled())
+    granted = set()
+    for policy in load_template()["Resources"]["SkillRole"]["Properties"]["Policies"]:
+        for statement in policy["PolicyDocument"]["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            granted |= {action.split(":", 1)[1] for action in actions if action.startswith("dynamodb:")}
+    assert {"GetItem", "PutItem", "DeleteItem", "Scan"} <= made
+    assert made <= granted, made - granted
+
+
 def test_a_snapstart_init_warms_the_slow_parts_and_a_plain_start_does_not(tmp_path):
     code = ("import sys, lambda_function\n"
             "from msguide import snapstart\n"
