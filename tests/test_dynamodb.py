@@ -219,3 +219,22 @@ def test_elsewhere_boto3_serves_the_same_memory(monkeypatch, tmp_path):
         adapter.delete_account(request)
         assert adapter.get_attributes(request) == {}
 
+
+
+def test_a_store_that_never_answers_costs_one_try_not_three(fake_aws):
+    """A read that times out is not tried again past the call's budget: a launch's
+    read and write together stay inside Alexa's 8 seconds."""
+    import socket
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)                                   # accepts, never answers
+    try:
+        client = dynamodb.Client(dynamodb_environment("http://127.0.0.1:%d" % silent.getsockname()[1]))
+        started = time.monotonic()
+        with pytest.raises(dynamodb.DynamoDbError) as error:
+            client.get_item(TableName="memory", Key={"id": {"S": "k"}})
+        took = time.monotonic() - started
+    finally:
+        silent.close()
+    assert error.value.code == "ConnectionError"
+    assert dynamodb.TIMEOUT_SECONDS <= took < 4.0                # half of Alexa's 8 s: a read, then a write

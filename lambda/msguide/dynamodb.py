@@ -21,8 +21,9 @@ serve msguide.persistence (`client()` picks).
                  another partition: boto3.
     failures     two more tries with jittered backoff for throttling, 5xx, a
                  damaged body (its CRC32 is checked, as botocore does) and
-                 dropped connections; each try has a 2 s timeout, so an answer
-                 is never held past Alexa's 8 s. Other errors raise
+                 dropped connections; each try has a 2 s timeout and a retry
+                 starts only within 3 s of the first, so an answer is never
+                 held past Alexa's 8 s. Other errors raise
                  DynamoDbError with DynamoDB's code (boto3's ClientError shape).
 
 Keep-alive connections, opened on first use and shared by threads one call
@@ -39,6 +40,8 @@ SERVICE = "dynamodb"
 TARGET_PREFIX = "DynamoDB_20120810."
 TIMEOUT_SECONDS = 2.0
 ATTEMPTS = 3
+CALL_BUDGET_SECONDS = 3.0    # a retry starts only if a whole try still fits: a read and a
+                             # write of one request stay inside Alexa's 8 s
 RETRYABLE = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
              "InternalServerError", "ServiceUnavailable", "LimitExceededException"}
 EXPIRED = {"ExpiredTokenException", "ExpiredToken", "RequestExpired"}
@@ -294,26 +297,33 @@ class Client:
     def call(self, operation, params):
         """One DynamoDB operation ("GetItem", ...) with its JSON parameters; the reply as a dict."""
         body = json.dumps(params, separators=(",", ":")).encode("utf-8")
+        started = time.monotonic()
         for attempt in range(1, ATTEMPTS + 1):
-            pause = True
+            last = attempt == ATTEMPTS
             connection, reused = self._take()
             try:
                 return self._send(connection, operation, body)
             except DynamoDbError as exc:
                 connection.close()
-                if exc.code in EXPIRED and attempt < ATTEMPTS:
-                    self.credentials.forget()
-                    pause = False
-                elif not (exc.code in RETRYABLE or (exc.status or 0) >= 500) or attempt == ATTEMPTS:
+                retry = exc.code in EXPIRED or exc.code in RETRYABLE or (exc.status or 0) >= 500
+                if last or not retry or not self._time_left(started):
                     raise
+                pause = exc.code not in EXPIRED
+                if not pause:
+                    self.credentials.forget()
             except (OSError, _http_errors()) as exc:     # refused, reset, timed out, closed while idle
                 connection.close()
-                pause = not reused                          # an idle keep-alive closed: reconnect at once
-                if attempt == ATTEMPTS:
+                if last or not self._time_left(started):
                     raise DynamoDbError("ConnectionError", type(exc).__name__) from None
+                pause = not reused                          # an idle keep-alive closed: reconnect at once
             if pause:
                 import random
                 time.sleep(random.uniform(0, 0.025 * 2 ** attempt))
+
+    @staticmethod
+    def _time_left(started):
+        """Whether a whole try still fits in the call's budget."""
+        return time.monotonic() - started + TIMEOUT_SECONDS <= CALL_BUDGET_SECONDS
 
     def _send(self, connection, operation, body):
         headers = {"host": self._host_header, "content-type": "application/x-amz-json-1.0",
