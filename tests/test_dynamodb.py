@@ -238,3 +238,22 @@ def test_a_store_that_never_answers_costs_one_try_not_three(fake_aws):
         silent.close()
     assert error.value.code == "ConnectionError"
     assert dynamodb.TIMEOUT_SECONDS <= took < 4.0                # half of Alexa's 8 s: a read, then a write
+
+
+def test_on_lambda_the_keys_may_come_after_the_init(fake_aws):
+    """A SnapStart init may see no keys yet: the client is still this module's, and
+    the container endpoint named after the restore is the one used."""
+    environ = {"AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_DYNAMODB": fake_aws.url,
+               "AWS_LAMBDA_FUNCTION_NAME": "msguide"}
+    client = dynamodb.Client(environ)
+    with pytest.raises(dynamodb.DynamoDbError) as error:
+        client.get_item(TableName="memory", Key={"id": {"S": "k"}})
+    assert error.value.code == "NoCredentials" and fake_aws.seen == []
+    environ.update(AWS_CONTAINER_CREDENTIALS_FULL_URI=fake_aws.url + "/after-restore",
+                   AWS_CONTAINER_AUTHORIZATION_TOKEN="restored-token")
+    fake_aws.replies = [(200, {}, json.dumps({"AccessKeyId": "ASIARESTORED", "SecretAccessKey": "s",
+                                              "Token": "t"}).encode()), item_reply({})]
+    client.get_item(TableName="memory", Key={"id": {"S": "k"}})
+    assert [path for path, _, _ in fake_aws.seen] == ["/after-restore", "/"]
+    assert fake_aws.seen[0][1]["Authorization"] == "restored-token"
+    assert "Credential=ASIARESTORED/" in fake_aws.seen[1][1]["Authorization"]

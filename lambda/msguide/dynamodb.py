@@ -14,8 +14,10 @@ serve msguide.persistence (`client()` picks).
                  (AWS_CONTAINER_CREDENTIALS_FULL_URI with
                  AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE], or
                  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI): Lambda SnapStart, ECS.
-                 Fetched on first use, renewed five minutes before they expire.
-                 Anything else (profiles, SSO, instance metadata): boto3.
+                 Read when a call needs them (on Lambda they may appear only
+                 after a SnapStart init), fetched ones renewed five minutes
+                 before they expire. Off Lambda, with neither: boto3 (profiles,
+                 SSO, instance metadata).
     endpoint     AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, else
                  https://dynamodb.<AWS_REGION>.amazonaws.com (.com.cn in China);
                  another partition: boto3.
@@ -149,8 +151,9 @@ class Credentials:
         self.environ = environ
         self._cached, self._expires = None, 0.0
         self._lock = threading.Lock()
-        if not (self._from_environment() or self._container_url()):
-            raise NotConfigured("credentials")
+        on_lambda = bool(environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+        if not (on_lambda or self._from_environment() or self._container_url()):
+            raise NotConfigured("credentials")      # a profile, SSO...: boto3 knows them
 
     def _from_environment(self):
         key, secret = self.environ.get("AWS_ACCESS_KEY_ID"), self.environ.get("AWS_SECRET_ACCESS_KEY")
@@ -174,6 +177,8 @@ class Credentials:
         found = self._from_environment()
         if found:
             return found
+        if self._container_url() is None:
+            raise DynamoDbError("NoCredentials", "neither keys nor a container credential endpoint")
         with self._lock:
             if self._cached is None or time.time() > self._expires - self.RENEW_BEFORE:
                 self._cached, self._expires = self._fetch()
