@@ -8,7 +8,9 @@ Measures, for the skill ("target") and bench/baseline ("baseline"):
          answered LaunchRequest (median of --cold-runs, target and baseline
          alternating)
   warm   per-request time over a realistic mix of envelopes, in-process
-         through `handler` (median and p95)
+         through `handler` (median and p95); each envelope of a session
+         carries the session attributes the skill returned before it, as
+         Alexa's do (conversation())
   memory peak resident set size of the cold+warm process (median)
   http   requests per second of the endpoint under waitress at concurrency
          16, both served by flask-ask-sdk's SkillAdapter (median of rounds)
@@ -76,11 +78,39 @@ def mix(kind):
             intent("HelloWorldIntent"), intent("AMAZON.StopIntent"), user.session_ended()]
 
 
+CARRY = r"""
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("lambda_function", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+envelopes, carried = json.load(sys.stdin), {}
+for envelope in envelopes:
+    if not envelope["session"]["new"]:
+        envelope["session"]["attributes"] = carried
+    carried = module.handler(json.loads(json.dumps(envelope)), None).get("sessionAttributes") or {}
+print(json.dumps(envelopes))
+"""
+
+
+def conversation(kind):
+    """The mix as Alexa would send it: each envelope of a session carries the
+    session attributes the skill returned for the one before (the skill keeps its
+    conversation state, and the preferences it read once, there). One run of the
+    skill itself, in a separate process, fills them in."""
+    env = environment(kind)
+    env["MSGUIDE_DB"] = os.path.join(ROOT, "build", "bench-conversation.sqlite3")
+    out = subprocess.run([sys.executable, "-c", CARRY, os.path.join(SKILLS[kind], "lambda_function.py")],
+                         input=json.dumps(mix(kind)), capture_output=True, text=True, check=True, cwd=ROOT,
+                         env=env)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 # ------------------------------------------------------------------ worker
 
-def worker(kind, warm):
+def worker(kind, warm, envelopes_file):
     """Runs in a fresh process: cold start, warm requests, peak memory."""
-    envelopes = mix(kind)
+    with open(envelopes_file, encoding="utf-8") as handle:
+        envelopes = json.load(handle)
     launch = json.loads(json.dumps(envelopes[0]))
     begin = time.perf_counter()
     import importlib.util      # this kind's lambda_function.py, by path, as Lambda loads it
@@ -108,8 +138,9 @@ def environment(kind):
     return env
 
 
-def run_worker(kind, warm):
-    out = subprocess.run([sys.executable, __file__, "--worker", kind, "--warm", str(warm)],
+def run_worker(kind, warm, envelopes_file):
+    out = subprocess.run([sys.executable, __file__, "--worker", kind, "--warm", str(warm),
+                          "--envelopes", envelopes_file],
                          capture_output=True, text=True, check=True, cwd=ROOT, env=environment(kind))
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -131,10 +162,10 @@ def start_server(kind, port):
     return server
 
 
-def http_rate(kind, requests, concurrency=16):
+def http_rate(kind, requests, envelopes, concurrency=16):
     port = http_load.free_port()
     server = start_server(kind, port)
-    items = [(json.dumps(e).encode(), {"Content-Type": "application/json"}) for e in mix(kind)]
+    items = [(json.dumps(e).encode(), {"Content-Type": "application/json"}) for e in envelopes]
     try:
         latencies, failures, elapsed = http_load.run(   # the mix includes SessionEnded: no speech
             port, http_load.Requests(items, requests), concurrency,
@@ -152,6 +183,7 @@ def http_rate(kind, requests, concurrency=16):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--worker", choices=sorted(SKILLS))
+    parser.add_argument("--envelopes", help=argparse.SUPPRESS)
     parser.add_argument("--warm", type=int, default=300)
     parser.add_argument("--cold-runs", type=int, default=15)
     parser.add_argument("--http-requests", type=int, default=1500)
@@ -165,7 +197,7 @@ def main():
         import cold_dynamodb
         return cold_dynamodb.main(["--runs", str(args.cold_runs)] + (["--json", args.json] if args.json else []))
     if args.worker:
-        return worker(args.worker, args.warm)
+        return worker(args.worker, args.warm, args.envelopes)
 
     os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
     # Both skills start from compiled bytecode, as a Lambda package built by
@@ -174,14 +206,20 @@ def main():
     import compileall
     for folder in SKILLS.values():
         compileall.compile_dir(folder, quiet=1)
+    conversations, files = {}, {}
+    for kind in SKILLS:
+        conversations[kind] = conversation(kind)
+        files[kind] = os.path.join(ROOT, "build", "bench-envelopes-%s.json" % kind)
+        with open(files[kind], "w", encoding="utf-8") as handle:
+            json.dump(conversations[kind], handle)
     runs = {kind: [] for kind in SKILLS}
     for _ in range(args.cold_runs):
         for kind in SKILLS:                       # interleaved
-            runs[kind].append(run_worker(kind, args.warm))
+            runs[kind].append(run_worker(kind, args.warm, files[kind]))
     rates = {kind: [] for kind in SKILLS}
     for _ in range(args.http_rounds):
         for kind in SKILLS:
-            rates[kind].append(http_rate(kind, args.http_requests))
+            rates[kind].append(http_rate(kind, args.http_requests, conversations[kind]))
 
     summary = {}
     for kind in SKILLS:

@@ -49,7 +49,7 @@ def instructions(kind, requests):
     with tempfile.TemporaryDirectory() as scratch:
         envelopes = os.path.join(scratch, "envelopes.json")
         with open(envelopes, "w", encoding="utf-8") as handle:
-            json.dump(benchmark.mix(kind), handle)
+            json.dump(benchmark.conversation(kind), handle)
         code = WORKER % {"envelopes": envelopes, "requests": requests}
         skill = benchmark.SKILLS[kind]
         subprocess.run([sys.executable, "-c", code], env=env, cwd=skill, check=True,

@@ -32,20 +32,43 @@ def handler():
     return module.handler
 
 
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    """moto in server mode on 127.0.0.1 for the whole run: DynamoDB over real HTTP."""
+    from moto.server import ThreadedMotoServer
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    yield "http://%s:%d" % server.get_host_and_port()
+    server.stop()
+
+
+def dynamodb_environment(endpoint):
+    """What a Lambda function's environment says, pointed at moto's server."""
+    return {"AWS_ENDPOINT_URL_DYNAMODB": endpoint, "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
 @pytest.fixture
-def dynamodb(monkeypatch):
-    """A boto3 DynamoDB resource under moto (in process) with the stack's table, "memory"."""
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    from moto import mock_aws
-    with mock_aws():
-        import boto3
-        resource = boto3.resource("dynamodb", region_name="us-east-1")
-        resource.create_table(TableName="memory", BillingMode="PAY_PER_REQUEST",
-                              KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                              AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
-        yield resource
+def dynamodb(moto_endpoint):
+    """A boto3 DynamoDB resource on moto's server, emptied, with the stack's table "memory"
+    (for looking at what the skill stored; the skill itself talks through `dynamodb_adapter`)."""
+    import urllib.request
+    urllib.request.urlopen(urllib.request.Request(moto_endpoint + "/moto-api/reset", method="POST")).read()
+    import boto3
+    resource = boto3.resource("dynamodb", region_name="us-east-1", endpoint_url=moto_endpoint,
+                              aws_access_key_id="testing", aws_secret_access_key="testing")
+    resource.create_table(TableName="memory", BillingMode="PAY_PER_REQUEST",
+                          KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                          AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+    return resource
+
+
+@pytest.fixture
+def dynamodb_adapter(dynamodb, moto_endpoint):
+    """The skill's DynamoDB memory as Lambda runs it (msguide.dynamodb's client), on moto's server."""
+    from msguide import persistence
+    from msguide.dynamodb import Client
+    return persistence.ExpiringDynamoDbAdapter("memory", client=Client(dynamodb_environment(moto_endpoint)))
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
-"""Memory costs only the requests that use it: the Lambda path with DynamoDB.
+"""The Lambda path with DynamoDB memory, in fresh interpreters as a cold container runs it.
 
-A fresh interpreter runs the real handler with MSGUIDE_PERSISTENCE=dynamodb
-against moto in server mode (the real boto3 client over HTTP on 127.0.0.1).
+Each run is a new process importing the real `lambda_function` with
+MSGUIDE_PERSISTENCE=dynamodb against moto in server mode (real HTTP on
+127.0.0.1), as a Lambda function's environment configures it.
 """
 
 import json
@@ -11,15 +12,16 @@ import sys
 
 import pytest
 
-from conftest import ROOT, free_port
+from conftest import ROOT, dynamodb_environment
 
 TABLE = "memory"
 SCRIPT = r"""
 import json, sys
 import lambda_function
 from alexa import Session, speech_text
-steps = json.loads(sys.argv[1])
+user_id, steps = json.loads(sys.argv[1])
 user = Session()
+user.user_id = user_id or user.user_id
 said = []
 for step in steps:
     if step == "new":
@@ -27,39 +29,26 @@ for step in steps:
         continue
     if step == "launch":
         envelope = user.launch()
-    elif step == "end":
-        envelope = user.session_ended()
     else:
         envelope = user.intent(step, **({"heat": ("hot tub", "hot tub")} if step == "HeatIntent" else {}))
-    said.append(speech_text(user.absorb(lambda_function.handler(envelope, None))))
-print(json.dumps({"said": said, "boto3": "boto3" in sys.modules}))
+    reply = user.absorb(lambda_function.handler(envelope, None))
+    said.append({"text": speech_text(reply), "ssml": reply["response"].get("outputSpeech", {}).get("ssml", "")})
+print(json.dumps({"user": user.user_id, "said": said, "boto3": "boto3" in sys.modules,
+                  "botocore": "botocore" in sys.modules}))
 """
 
 
-@pytest.fixture(scope="module")
-def dynamodb_server():
-    from moto.server import ThreadedMotoServer
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = "http://127.0.0.1:%d" % port
-    import boto3
-    client = boto3.client("dynamodb", region_name="us-east-1", endpoint_url=endpoint,
-                          aws_access_key_id="test", aws_secret_access_key="test")
-    client.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
-                        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
-    yield endpoint, client
-    server.stop()
+@pytest.fixture
+def dynamodb_server(dynamodb, moto_endpoint):
+    return moto_endpoint, dynamodb.meta.client
 
 
-def run(endpoint, steps):
+def run(endpoint, steps, user_id=None):
+    """A cold container: a fresh interpreter answering `steps` in order."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MSGUIDE_"))}
-    env.update(AWS_ENDPOINT_URL_DYNAMODB=endpoint, AWS_DEFAULT_REGION="us-east-1",
-               AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
-               MSGUIDE_PERSISTENCE="dynamodb", MSGUIDE_TABLE=TABLE,
+    env.update(dynamodb_environment(endpoint), MSGUIDE_PERSISTENCE="dynamodb", MSGUIDE_TABLE=TABLE,
                PYTHONPATH=os.path.join(ROOT, "tests"))
-    out = subprocess.run([sys.executable, "-c", SCRIPT, json.dumps(steps)], env=env, cwd=ROOT,
+    out = subprocess.run([sys.executable, "-c", SCRIPT, json.dumps([user_id, steps])], env=env, cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -69,18 +58,20 @@ def items(client):
     return client.scan(TableName=TABLE)["Items"]
 
 
-def test_a_one_shot_question_never_touches_memory(dynamodb_server):
+def test_a_one_shot_on_a_cold_container_is_spoken_as_the_speaker_asked(dynamodb_server):
     endpoint, client = dynamodb_server
-    before = len(items(client))
-    result = run(endpoint, ["HeatIntent", "AMAZON.StopIntent"])
-    assert "hot tub" in result["said"][0].lower()
-    assert result["boto3"] is False                      # not even imported
-    assert len(items(client)) == before                  # nothing read or written
+    first = run(endpoint, ["launch", "SlowerIntent", "AMAZON.StopIntent"])
+    stored = items(client)
+    one_shot = run(endpoint, ["HeatIntent"], user_id=first["user"])      # another cold container, next day
+    assert "hot tub" in one_shot["said"][0]["text"].lower()
+    assert '<prosody rate="80%">' in one_shot["said"][0]["ssml"]
+    assert items(client) == stored                                       # read, nothing written
+    assert not (first["boto3"] or first["botocore"] or one_shot["boto3"] or one_shot["botocore"])
 
 
 def test_a_session_the_user_opened_is_remembered_in_dynamodb(dynamodb_server):
     endpoint, client = dynamodb_server
     result = run(endpoint, ["launch", "HeatIntent", "AMAZON.StopIntent", "new", "launch"])
-    assert result["boto3"] is True
-    assert "Welcome back" in result["said"][-1] and "hot tubs" in result["said"][-1]
+    assert "Welcome back" in result["said"][-1]["text"] and "hot tubs" in result["said"][-1]["text"]
     assert any("ttl" in item for item in items(client))
+    assert result["botocore"] is False                                   # never imported on this path

@@ -77,25 +77,73 @@ def test_role_is_least_privilege():
             assert statement["Resource"] != "*"
 
 
+def test_the_role_allows_every_call_the_skills_memory_makes(dynamodb_adapter):
+    """A launch, a preference, a goodbye, "forget me" and the skill disabled, through
+    the real skill: each DynamoDB operation they use is granted to the function's role
+    (a missing one is an AccessDenied on Lambda, heard as a memory that never clears)."""
+    from alexa import Session, sender
+    made = set()
+    client = dynamodb_adapter.client
+    real = client.call
+
+    def recording(operation, params):
+        made.add(operation)
+        return real(operation, params)
+    client.call = recording
+    send, user = sender(dynamodb_adapter), Session()
+    for envelope in (user.launch(), user.intent("SlowerIntent"), user.intent("AMAZON.StopIntent")):
+        user.absorb(send(envelope))
+    user.new_session()
+    user.absorb(send(user.launch()))
+    user.absorb(send(user.intent("ForgetMeIntent")))
+    user.absorb(send(user.intent("AMAZON.YesIntent")))
+    send(user.skill_disabled())
+    granted = set()
+    for policy in load_template()["Resources"]["SkillRole"]["Properties"]["Policies"]:
+        for statement in policy["PolicyDocument"]["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            granted |= {action.split(":", 1)[1] for action in actions if action.startswith("dynamodb:")}
+    assert {"GetItem", "PutItem", "UpdateItem", "Scan"} <= made
+    assert made <= granted, made - granted
+
+
 def test_a_snapstart_init_warms_the_slow_parts_and_a_plain_start_does_not(tmp_path):
     code = ("import sys, lambda_function\n"
             "from msguide import snapstart\n"
-            "print(snapstart.is_snapshot_init(), 'boto3' in sys.modules, "
-            "lambda_function.SKILL.persistence_adapter._inner is not None)\n")
-    base = dict(os.environ, MSGUIDE_PERSISTENCE="dynamodb", MSGUIDE_TABLE="memory",
-                AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x")
+            "adapter = lambda_function.SKILL.persistence_adapter\n"
+            "client = adapter._client\n"
+            "print(snapstart.is_snapshot_init(), 'botocore' in sys.modules, client is not None,\n"
+            "      client is not None and client.credentials._cached is None\n"
+            "      and client._idle == [])\n")
+    # SnapStart's keys come from the container endpoint: nothing listens here, so a
+    # key fetched (or a connection opened) during the init would fail it.
+    from conftest import free_port
+    nowhere = "http://127.0.0.1:%d" % free_port()
+    base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    base.update(MSGUIDE_PERSISTENCE="dynamodb", MSGUIDE_TABLE="memory", AWS_REGION="us-east-1",
+                AWS_CONTAINER_CREDENTIALS_FULL_URI=nowhere + "/credentials",
+                AWS_CONTAINER_AUTHORIZATION_TOKEN="token", AWS_ENDPOINT_URL_DYNAMODB=nowhere)
     plain = subprocess.run([sys.executable, "-c", code], env=base, capture_output=True, text=True, timeout=120)
     snap = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env=dict(base, AWS_LAMBDA_INITIALIZATION_TYPE="snap-start"))
-    assert plain.stdout.split() == ["False", "False", "False"], plain.stderr
-    assert snap.stdout.split() == ["True", "True", "True"], snap.stderr
+    assert plain.stdout.split() == ["False", "False", "False", "False"], plain.stderr
+    assert snap.stdout.split() == ["True", "False", "True", "True"], snap.stderr
 
 
-def test_restore_reseeds_random():
+def test_restore_reseeds_random_and_forgets_the_snapshots_connections(dynamodb_adapter):
     import random
+    from types import SimpleNamespace
     from msguide.snapstart import renew
+    from test_persistence import envelope_for
+    dynamodb_adapter.get_attributes(envelope_for("amzn1.ask.account.BEFORE-THE-SNAPSHOT"))
+    client = dynamodb_adapter.client
+    marker = SimpleNamespace(close=lambda: None, sock=object())
+    client._idle.append(marker)
+    client.credentials._cached = ("OLD", "KEY", None)
     random.seed(1)
     first = random.random()
     random.seed(1)
-    renew()
+    renew(SimpleNamespace(persistence_adapter=dynamodb_adapter))
     assert random.random() != first
+    assert marker not in client._idle and client.credentials._cached is None
+    assert dynamodb_adapter.get_attributes(envelope_for("amzn1.ask.account.BEFORE-THE-SNAPSHOT")) == {}

@@ -62,8 +62,8 @@ def test_two_threads_writing_for_the_same_user_never_corrupt_the_store(tmp_path)
     assert final["last_topic"] in ("pain", "stress") and final["n"] == 149
 
 
-def test_dynamodb_adapter_against_moto(dynamodb):
-    adapter = persistence.ExpiringDynamoDbAdapter("memory", dynamodb_resource=dynamodb)
+def test_dynamodb_adapter_against_moto(dynamodb, dynamodb_adapter):
+    adapter = dynamodb_adapter
     request = envelope_for("amzn1.ask.account.CAROL")
     assert adapter.get_attributes(request) == {}
     adapter.save_attributes(request, {"last_topic": "pain"})

@@ -27,9 +27,8 @@ def sqlite_store(tmp_path):
 
 
 @pytest.fixture
-def dynamodb_store(dynamodb):
-    adapter = persistence.ExpiringDynamoDbAdapter("memory", dynamodb_resource=dynamodb)
-    return sender(adapter), adapter, dynamodb
+def dynamodb_store(dynamodb, dynamodb_adapter):
+    return sender(dynamodb_adapter), dynamodb_adapter, dynamodb
 
 
 def rows(path):

@@ -36,11 +36,10 @@ def consent_flow(send, fake_api, echo_token=True, **slots):
 
 # ------------------------------------------------------------------ 1. DynamoDB's Decimal
 
-def test_dynamodb_keeps_the_pending_reminder_through_consent(dynamodb, fake_api):
+def test_dynamodb_keeps_the_pending_reminder_through_consent(dynamodb_adapter, fake_api):
     # The old AskFor token carried nothing, so this is memory alone: the stored
-    # plan comes back from DynamoDB with Decimal numbers.
-    adapter = persistence.ExpiringDynamoDbAdapter("memory", dynamodb_resource=dynamodb)
-    done, _ = consent_flow(sender(adapter), fake_api, echo_token=False,
+    # plan comes back from DynamoDB (as numbers, never strings or Decimals).
+    done, _ = consent_flow(sender(dynamodb_adapter), fake_api, echo_token=False,
                            weekly_on=("tuesday", "tuesday"), time="10:00", **BOOK)
     assert "every Tuesday at 10 AM to book a massage" in speech_text(done)
     assert len(fake_api.reminders) == 1

@@ -57,8 +57,11 @@ def interleaved(base):
 def store(request, tmp_path):
     if request.param == "sqlite":
         return interleaved(persistence.SQLiteAdapter)(str(tmp_path / "memory.sqlite3"))
-    dynamodb = request.getfixturevalue("dynamodb")
-    return interleaved(persistence.ExpiringDynamoDbAdapter)("memory", dynamodb_resource=dynamodb)
+    request.getfixturevalue("dynamodb")                 # moto's server, emptied, with the table
+    from conftest import dynamodb_environment
+    from msguide.dynamodb import Client
+    endpoint = request.getfixturevalue("moto_endpoint")
+    return interleaved(persistence.ExpiringDynamoDbAdapter)("memory", client=Client(dynamodb_environment(endpoint)))
 
 
 def two_devices(fake_api):

@@ -30,8 +30,7 @@ def ssml(response):
 def send(request, tmp_path):
     if request.param == "sqlite":
         return sender(persistence.SQLiteAdapter(str(tmp_path / "memory.sqlite3")))
-    dynamodb = request.getfixturevalue("dynamodb")
-    return sender(persistence.ExpiringDynamoDbAdapter("memory", dynamodb_resource=dynamodb))
+    return sender(request.getfixturevalue("dynamodb_adapter"))
 
 
 def opened(send, user):
@@ -49,13 +48,51 @@ def test_speak_slower_is_confirmed_slowly_and_kept_across_sessions(send):
     assert SLOW in ssml(answer) and SLOW in answer["response"]["reprompt"]["outputSpeech"]["ssml"]
     turn(send, user, user.intent("AMAZON.StopIntent"))
     assert SLOW in ssml(opened(send, user))                         # a new session remembers
-    one_shot = Session()
-    one_shot.user_id = user.user_id              # "ask m. s. massage guide ...": never waits for memory
-    assert "prosody" not in ssml(turn(send, one_shot, one_shot.intent("HeatIntent", heat=("sauna", "sauna"))))
-    assert SLOW in ssml(turn(send, one_shot, one_shot.intent("SlowerIntent")))   # unless said in it
     back = turn(send, user, user.intent("NormalSpeedIntent"))
     assert "prosody" not in ssml(back) and "normal speed" in speech_text(back)
     assert "prosody" not in ssml(opened(send, user))
+
+
+def one_shot_for(user):
+    """The same speaker, in a new session that opens with a question
+    ("Alexa, ask m. s. massage guide is a hot tub safe"): no LaunchRequest."""
+    asker = Session()
+    asker.user_id = user.user_id
+    return asker
+
+
+def test_speak_slower_then_a_one_shot_question_in_a_new_session_is_spoken_slower(send):
+    user = Session()
+    opened(send, user)
+    turn(send, user, user.intent("SlowerIntent"))
+    turn(send, user, user.intent("AMAZON.StopIntent"))
+    asker = one_shot_for(user)
+    answer = turn(send, asker, asker.intent("HeatIntent", heat=("hot tub", "hot tub")))
+    assert "hot tub" in speech_text(answer).lower()
+    assert SLOW in ssml(answer) and SLOW in answer["response"]["reprompt"]["outputSpeech"]["ssml"]
+    assert SLOW in ssml(turn(send, asker, asker.intent("AMAZON.YesIntent")))      # and the rest of it
+    never_asked = Session()                                            # someone else: normal speed
+    assert "prosody" not in ssml(turn(send, never_asked, never_asked.intent("HeatIntent", heat=("sauna", "sauna"))))
+    turn(send, user, user.intent("NormalSpeedIntent"))                 # said in the first session, still open
+    again = one_shot_for(user)
+    assert "prosody" not in ssml(turn(send, again, again.intent("HeatIntent", heat=("sauna", "sauna"))))
+
+
+def test_give_me_the_details_then_a_one_shot_question_in_a_new_session_gets_the_details(send):
+    fatigue = default_content().get("fatigue")
+    user = Session()
+    opened(send, user)
+    turn(send, user, user.intent("DetailedAnswersIntent"))
+    turn(send, user, user.intent("AMAZON.StopIntent"))
+    asker = one_shot_for(user)
+    full = speech_text(turn(send, asker, asker.intent("SymptomIntent", symptom=("tired", "fatigue"))))
+    assert fatigue.answer[:40] in full and fatigue.more[:40] in full
+    assert "hear more about massage and fatigue" not in full
+    asker = one_shot_for(user)                                         # and "keep it short", said in a one-shot
+    turn(send, asker, asker.intent("ShortAnswersIntent"))
+    later = one_shot_for(user)
+    short = speech_text(turn(send, later, later.intent("SymptomIntent", symptom=("tired", "fatigue"))))
+    assert fatigue.more[:40] not in short and short.endswith("hear more about massage and fatigue?")
 
 
 def test_speak_faster_but_never_an_emergency_or_a_crisis(send):

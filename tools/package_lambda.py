@@ -25,9 +25,9 @@ MAX_ZIP_BYTES = 5 * 1024 * 1024
 RUNTIME_PYTHON = "3.12"
 SKIP_DIRS = {"__pycache__", "tests", "test"}
 SKIP_SUFFIXES = (".pyc", ".pyo")
-# boto3 and its dependencies come with Lambda's Python runtime (the DynamoDB
-# adapter imports it only when MSGUIDE_PERSISTENCE=dynamodb); shipping them
-# would add ~15 MB for nothing.
+# boto3 and its dependencies come with Lambda's Python runtime; on Lambda the
+# skill's memory uses msguide/dynamodb.py instead (boto3 is the fallback for
+# environments it does not know). Shipping them would add ~15 MB for nothing.
 PROVIDED_BY_RUNTIME = ("boto3", "botocore", "s3transfer", "jmespath")
 # Packages that must never be in the function (they belong to the web door or tooling).
 FORBIDDEN = ("flask", "werkzeug", "waitress", "pytest", "yaml", "cryptography", "flask_ask_sdk")
@@ -85,22 +85,9 @@ def prune(target):
 WARM_UP = r"""
 import json, os, sys
 import lambda_function     # from the current folder: the staged package, as on Lambda
+from msguide.snapstart import typical_requests
 
-def envelope(request):
-    app = {"applicationId": "amzn1.ask.skill.build"}
-    user = {"userId": "amzn1.ask.account.build"}
-    request.update(requestId="build", timestamp="2026-01-01T00:00:00Z", locale="en-US")
-    return {"version": "1.0", "request": request,
-            "session": {"new": True, "sessionId": "s", "application": app, "user": user, "attributes": {}},
-            "context": {"System": {"application": app, "user": user, "device": {"deviceId": "d"}}}}
-
-def intent(name, **slots):
-    return envelope({"type": "IntentRequest", "intent": {"name": name, "slots": {
-        k: {"name": k, "value": v} for k, v in slots.items()}}})
-
-for body in [envelope({"type": "LaunchRequest"}), intent("SymptomIntent", symptom="fatigue"),
-             intent("SearchIntent", query="my legs are stiff"), intent("AMAZON.YesIntent"),
-             intent("AMAZON.HelpIntent"), envelope({"type": "SessionEndedRequest", "reason": "USER_INITIATED"})]:
+for body in typical_requests():
     assert "response" in lambda_function.handler(body, None)
 print(json.dumps(sorted(m.__file__ for m in list(sys.modules.values())
                         if (getattr(m, "__file__", None) or "").startswith(os.getcwd() + os.sep))))

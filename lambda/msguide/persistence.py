@@ -5,8 +5,9 @@ Chosen by configuration (environment variables):
     MSGUIDE_PERSISTENCE=sqlite    (default) an SQLite file, standard library only,
                                   at MSGUIDE_DB (default: msguide-memory.sqlite3
                                   in the system temp folder)
-    MSGUIDE_PERSISTENCE=dynamodb  the SDK's DynamoDB adapter, table MSGUIDE_TABLE
-                                  (what infrastructure/ sets on Lambda)
+    MSGUIDE_PERSISTENCE=dynamodb  a DynamoDB table, MSGUIDE_TABLE (what
+                                  infrastructure/ sets on Lambda), through
+                                  msguide.dynamodb (or boto3 off Lambda)
     MSGUIDE_PERSISTENCE=none      remember nothing between sessions
 
 Records are keyed by who is speaking, hashed (SHA-256) before it is stored:
@@ -68,8 +69,27 @@ log = logging.getLogger("msguide")
 
 
 def _hash(text):
-    import hashlib           # here, not at import: it loads OpenSSL (~2 ms of cold start)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    global _sha256
+    if _sha256 is None:
+        _sha256 = _builtin_sha256()
+    return _sha256(text.encode("utf-8")).hexdigest()
+
+
+_sha256 = None
+
+
+def _builtin_sha256():
+    """SHA-256 without loading OpenSSL (hashlib's import costs ~1.5 ms of a cold
+    start): CPython's own implementation, which hashlib itself falls back to.
+    Looked up once (a failed import is searched for again every time)."""
+    try:
+        from _sha2 import sha256              # Python 3.12+ (Lambda's runtime)
+    except ImportError:
+        try:
+            from _sha256 import sha256        # Python 3.11
+        except ImportError:
+            from hashlib import sha256
+    return sha256
 
 
 def _system(request_envelope):
@@ -556,71 +576,80 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
             self._prune_in(max(PRUNE_EVERY_SECONDS, soonest - time.time() + 1))
 
 
-def hashed_user_keygen(request_envelope):
-    """Partition key generator for the SDK's DynamoDB adapter."""
-    return user_key(request_envelope)
+# The item the SDK's DynamoDbAdapter writes (records written before still read),
+# plus the attribute DynamoDB's time to live reads (infrastructure/ names it).
+ID, ATTRIBUTES, TTL = "id", "attributes", "ttl"
 
 
 class ExpiringDynamoDbAdapter(AbstractPersistenceAdapter):
-    """Records in a DynamoDB table, with a `ttl` attribute DynamoDB expires them by.
+    """One item per speaker in a DynamoDB table, with a `ttl` attribute DynamoDB
+    expires them by.
 
     Items keep the SDK DynamoDbAdapter's layout ("id", and the record under
     "attributes"), so records it wrote are read, plus "version", "erased" and
-    "ttl". Reads are strongly consistent; every write is one UpdateItem whose
+    "ttl". Reads are strongly consistent; every write is one PutItem whose
     ConditionExpression names the version it was computed from, re-read and
-    re-applied when another container changed the record first. An item past
-    its ttl reads as nothing, whether or not DynamoDB has deleted it yet.
+    re-applied when another container changed the record first; an erase is one
+    UpdateItem that leaves a marker no stale save can pass. An item past its ttl
+    reads as nothing, whether or not DynamoDB has deleted it yet.
 
-    boto3 and the DynamoDB client cost about 400 ms to import and build, so
-    they are made on the first request that reads or writes memory (once per
-    process, under a lock), not when the skill is built: a one-shot question
-    never pays for them. `warm()` does it now (Lambda SnapStart's init phase).
+    The client is msguide.dynamodb's (the standard library: about 5 ms on a
+    cold container) where it knows the environment, Lambda's included, else
+    boto3's low-level client (about 280 ms to import and build); either is
+    made on the first request that needs memory, once per process, under a
+    lock. `warm()` does that now (a SnapStart init), `renew()` after a restore.
+    Tests pass a `client` (this module's, or boto3's low-level one; not a
+    resource's, whose client turns plain values into DynamoDB's by itself).
     """
 
-    NAMES = {"#a": "attributes", "#v": "version", "#e": "erased", "#t": "ttl"}
+    NAMES = {"#a": ATTRIBUTES, "#v": "version", "#e": "erased", "#t": TTL}
 
-    def __init__(self, table_name, dynamodb_resource=None, erase_marker_seconds=ERASE_MARKER_SECONDS):
+    def __init__(self, table_name, client=None,
+                 erase_marker_seconds=ERASE_MARKER_SECONDS):
         self.table_name = table_name
         self.erase_marker_seconds = erase_marker_seconds
-        self._given_resource = dynamodb_resource
-        self._inner = None
+        self._client = client
         self._lock = threading.Lock()
 
     @property
-    def inner(self):
-        if self._inner is None:
+    def client(self):
+        if self._client is None:
             with self._lock:
-                if self._inner is None:
-                    from ask_sdk_dynamodb.adapter import DynamoDbAdapter
-                    kwargs = {"table_name": self.table_name, "partition_keygen": hashed_user_keygen,
-                              "create_table": False}
-                    if self._given_resource is not None:
-                        kwargs["dynamodb_resource"] = self._given_resource
-                    self._inner = DynamoDbAdapter(**kwargs)
-        return self._inner
+                if self._client is None:
+                    from .dynamodb import client
+                    self._client = client()
+        return self._client
 
     def warm(self):
-        return self.inner
+        getattr(self.client, "warm", lambda: None)()
 
-    @property
-    def _resource(self):
-        return self.inner.dynamodb
+    def renew(self):
+        if self._client is not None:
+            getattr(self._client, "forget_connections", lambda: None)()
 
-    def _table(self):
-        return self._resource.Table(self.table_name)
+    def _call(self, operation, **params):
+        try:
+            return getattr(self.client, operation)(TableName=self.table_name, **params)
+        except Exception as exc:
+            code = _error_code(exc)
+            raise PersistenceException("DynamoDB %s failed: %s" % (operation, code)) from None
+
+    # ------------------------------------------------------------ reading
 
     def _stored(self, key):
-        try:
-            item = self._table().get_item(Key={"id": key}, ConsistentRead=True).get("Item")
-        except Exception as exc:
-            raise PersistenceException("could not read memory: %s" % type(exc).__name__)
-        if item is None:
+        from .dynamodb import deserialize
+        item = self._call("get_item", Key={ID: {"S": key}}, ConsistentRead=True).get("Item")
+        if not item:
             return None
-        ttl = item.get("ttl")
-        live = ttl is None or int(ttl) > time.time()
-        data = item.get("attributes") if live else None
-        return Stored(data if isinstance(data, dict) else {}, int(item.get("version", 0)),
-                      int(item.get("erased", 0)), live)
+        try:
+            expires = deserialize(item[TTL]) if TTL in item else None
+            data = deserialize(item[ATTRIBUTES]) if ATTRIBUTES in item else {}
+            version = int(deserialize(item["version"])) if "version" in item else 0
+            erased = int(deserialize(item["erased"])) if "erased" in item else 0
+        except (ValueError, TypeError, AttributeError):
+            return Stored({}, 0, 0, False)
+        live = not (isinstance(expires, (int, float)) and expires <= time.time())
+        return Stored(data if live and isinstance(data, dict) else {}, version, erased, live)
 
     def read(self, request_envelope):
         """(record, version) of whoever is speaking; ({}, 0) when nothing is stored."""
@@ -630,6 +659,8 @@ class ExpiringDynamoDbAdapter(AbstractPersistenceAdapter):
     def get_attributes(self, request_envelope):
         return self.read(request_envelope)[0]
 
+    # ------------------------------------------------------------ writing
+
     def update(self, request_envelope, read, change, as_read=None):
         """As SQLiteAdapter.update (DynamoDB has no lock to wait for)."""
         return self._write(Job(user_key(request_envelope), read, change, as_read))
@@ -638,8 +669,7 @@ class ExpiringDynamoDbAdapter(AbstractPersistenceAdapter):
         self._write(Job(user_key(request_envelope), None, lambda _stored: attributes, force=True))
 
     def _write(self, job):
-        from botocore.exceptions import ClientError
-        table = self._table()
+        from .dynamodb import serialize
         expected, data = job.first_try()
         for _ in range(MAX_TRIES):
             if data is None:
@@ -647,41 +677,39 @@ class ExpiringDynamoDbAdapter(AbstractPersistenceAdapter):
                 if not job.force and outdated(job.read, stored):
                     return OUTDATED
                 expected, data = (stored.version, stored.data) if stored is not None else (0, {})
-            values = {":a": job.change(data), ":n": expected + 1,
-                      ":t": int(time.time() + RETENTION_SECONDS)}
+            item = {ID: {"S": job.key}, ATTRIBUTES: serialize(job.change(data)),
+                    "version": {"N": str(expected + 1)}, "erased": {"N": "0"},
+                    TTL: {"N": str(int(time.time() + RETENTION_SECONDS))}}
             if expected:
-                condition, values[":x"] = "#v = :x", expected
+                condition, values = "#v = :x", {":x": {"N": str(expected)}}
             else:                        # nothing stored, or an item the SDK adapter wrote
-                condition = "attribute_not_exists(#v)"
+                condition, values = "attribute_not_exists(#v)", None
+            params = {"Item": item, "ConditionExpression": condition, "ExpressionAttributeNames": {"#v": "version"}}
+            if values:
+                params["ExpressionAttributeValues"] = values
             try:
-                table.update_item(Key={"id": job.key}, UpdateExpression="SET #a = :a, #v = :n, #t = :t",
-                                  ConditionExpression=condition, ExpressionAttributeValues=values,
-                                  ExpressionAttributeNames={k: v for k, v in self.NAMES.items() if k != "#e"})
+                getattr(self.client, "put_item")(TableName=self.table_name, **params)
                 return WRITTEN
-            except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                    raise PersistenceException("could not save memory: %s" % type(exc).__name__)
             except Exception as exc:
-                raise PersistenceException("could not save memory: %s" % type(exc).__name__)
+                if _error_code(exc) != "ConditionalCheckFailedException":
+                    raise PersistenceException("DynamoDB put_item failed: %s" % _error_code(exc)) from None
             data = None                  # changed since it was read: read again, apply again
         raise PersistenceException("the record changed %d times while it was being saved" % MAX_TRIES)
 
-    def _mark(self, table, key):
+    # ------------------------------------------------------------ erasing
+
+    def _mark(self, key):
         """Replace the item by an erase marker, atomically (one UpdateItem: every
         reference to version in it is to the version before)."""
-        table.update_item(
-            Key={"id": key},
-            UpdateExpression="SET #a = :empty, #v = if_not_exists(#v, :zero) + :one, "
-                             "#e = if_not_exists(#v, :zero) + :one, #t = :t",
-            ExpressionAttributeNames=self.NAMES,
-            ExpressionAttributeValues={":empty": {}, ":zero": 0, ":one": 1,
-                                       ":t": int(time.time() + self.erase_marker_seconds)})
+        self._call("update_item", Key={ID: {"S": key}},
+                   UpdateExpression="SET #a = :empty, #v = if_not_exists(#v, :zero) + :one, "
+                                    "#e = if_not_exists(#v, :zero) + :one, #t = :t",
+                   ExpressionAttributeNames=self.NAMES,
+                   ExpressionAttributeValues={":empty": {"M": {}}, ":zero": {"N": "0"}, ":one": {"N": "1"},
+                                              ":t": {"N": str(int(time.time() + self.erase_marker_seconds))}})
 
     def erase(self, request_envelope):
-        try:
-            self._mark(self._table(), user_key(request_envelope))
-        except Exception as exc:
-            raise PersistenceException("could not erase memory: %s" % type(exc).__name__)
+        self._mark(user_key(request_envelope))
 
     def delete_attributes(self, request_envelope):
         self.erase(request_envelope)
@@ -692,22 +720,22 @@ class ExpiringDynamoDbAdapter(AbstractPersistenceAdapter):
         Person records share the account hash as a prefix of their key; finding
         them is a filtered scan, paid only when a user disables the skill.
         """
-        from boto3.dynamodb.conditions import Attr
         account = account_key(request_envelope)
-        table = self._table()
-        try:
-            self._mark(table, account)
-            kwargs = {"FilterExpression": Attr("id").begins_with(account + "."),
-                      "ProjectionExpression": "id"}
-            while True:
-                page = table.scan(**kwargs)
-                for item in page.get("Items", []):
-                    self._mark(table, item["id"])
-                if "LastEvaluatedKey" not in page:
-                    break
-                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        except Exception as exc:
-            raise PersistenceException("could not erase the account: %s" % type(exc).__name__)
+        self._mark(account)
+        params = {"FilterExpression": "begins_with(#id, :person)", "ProjectionExpression": "#id",
+                  "ExpressionAttributeNames": {"#id": ID},
+                  "ExpressionAttributeValues": {":person": {"S": account + "."}}}
+        while True:
+            page = self._call("scan", **params)
+            for item in page.get("Items", []):
+                self._mark(item[ID]["S"])
+            if "LastEvaluatedKey" not in page:
+                break
+            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _error_code(exc):
+    return (getattr(exc, "response", None) or {}).get("Error", {}).get("Code") or type(exc).__name__
 
 
 def from_environment(environ=None):

@@ -5,13 +5,11 @@
     detail  "full" (an answer goes straight on to its details) or absent
             (the short answer first, then "would you like to hear more?")
 
-Read from memory once per session the user opened ("open m. s. massage
-guide"), and carried in the session state after that; written to memory when
-the user changes them. A one-shot question ("ask m. s. massage guide is a hot
-tub safe") keeps its promise of never waiting for memory (see
-msguide.respond.remember_last_topic), so it is answered at the normal speed
-unless the preference is changed in it. A store that is down, or no store at
-all, means the defaults.
+Read from memory once per session, on its first reply, and carried in the
+session state after that; written to memory when the user changes them. That
+includes a one-shot question ("ask m. s. massage guide is a hot tub safe"): a
+person who asked for a slower voice yesterday hears today's one-shot answer
+slowly too. A store that is down, or no store at all, means the defaults.
 """
 
 from .memory import memory
@@ -24,9 +22,6 @@ def current(handler_input, state):
     does), so a preference read from memory is carried to the next turn."""
     if state.pref is not None:
         return state.pref
-    if not (state.opened or getattr(handler_input.request_envelope.request, "object_type", None)
-            == "LaunchRequest"):
-        return {}                   # a one-shot question: no memory read
     from .state import clean_preferences
     remembered = memory(handler_input)
     state.pref = clean_preferences(remembered.get("pref")) if remembered.available else {}

@@ -58,7 +58,8 @@ def remember_last_topic(handler_input):
     Written once per session, not per answer: the session state already
     carries it while the conversation lasts. Only for sessions the user opened
     (a LaunchRequest): a one-shot question ("ask m. s. massage guide is a hot
-    tub safe") neither reads nor writes memory, so it never waits for it.
+    tub safe") reads the speaker's voice and detail (msguide.preferences) but
+    leaves no "last time" behind.
     A sensitive topic (pregnancy, relapse...) is never kept: the next launch
     may be heard by anyone in the room.
     """

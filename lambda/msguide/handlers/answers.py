@@ -7,10 +7,28 @@ from ..respond import content, reply, say_prompt, say_topic
 from ..render import Say
 from ..state import clean_thing
 from ..understanding.carriers import as_asked, is_free_form
-from ..understanding.classifier import default_understanding
-from ..understanding.search import default_search
-from ..understanding.soundalike import default_soundalike
-from ..understanding.triage import default_triage
+
+
+# The understanding's modules load with the first request that carries words,
+# not at a cold LaunchRequest (about 1 ms of import; their data is lazy as well).
+def default_triage():
+    from ..understanding.triage import default_triage as loaded
+    return loaded()
+
+
+def default_understanding():
+    from ..understanding.classifier import default_understanding as loaded
+    return loaded()
+
+
+def default_search():
+    from ..understanding.search import default_search as loaded
+    return loaded()
+
+
+def default_soundalike():
+    from ..understanding.soundalike import default_soundalike as loaded
+    return loaded()
 
 # intent -> (slot name, slot type, topic when the slot is empty,
 #            template topic for a value the content does not cover)

@@ -25,7 +25,6 @@ import time
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.utils import get_locale, is_intent_name, is_request_type
-from ask_sdk_model.interfaces.connections import SendRequestDirective
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from .. import reminders_model as model
@@ -78,6 +77,7 @@ def ask_for_permission(handler_input, plan=None):
     state.asked = True
     set_state(handler_input, state.to_attributes())
     memory(handler_input).set("pending_reminder", plan.to_dict() if plan else None)
+    from ask_sdk_model.interfaces.connections import SendRequestDirective   # 2 ms at import: not for every cold start
     directive = SendRequestDirective(
         name="AskFor", token=plan_token(plan),
         payload={"@type": "AskForPermissionsConsentRequest", "@version": "1",
