@@ -112,7 +112,10 @@ class LiveServer:
                 if channel is not server.trigger and channel is not server:
                     channel.close()
             server.close()               # closes the listening socket and the trigger, once
-        server.trigger.pull_trigger(close_everything)
+        try:
+            server.trigger.pull_trigger(close_everything)
+        except OSError:                  # the trigger is already closed: so is the loop
+            pass
         self.thread.join(timeout=5)
         server.task_dispatcher.shutdown()
 
