@@ -25,7 +25,8 @@ import pytest
 
 from alexa import Session, sender, speech_text, turn
 from msguide import persistence
-from test_hardening import Served, health_seconds
+from served import Served
+from test_hardening import health_seconds
 from test_persistence import envelope_for
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
