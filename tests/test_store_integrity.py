@@ -25,7 +25,8 @@ import pytest
 
 from alexa import Session, sender, speech_text, turn
 from msguide import persistence
-from test_hardening import Served, health_seconds
+from served import Served
+from test_hardening import health_seconds
 from test_persistence import envelope_for
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
@@ -269,6 +270,23 @@ def test_a_deleted_memory_file_is_made_again_and_keeps_what_follows(tmp_path):
     finally:
         log = served.stop()
     assert "memory file was deleted" in log
+
+
+def test_a_thread_first_opening_a_deleted_file_makes_it_again(tmp_path):
+    """The server's threads each open their connection on first use: one that
+    first opens after the file was deleted must make the table, not use an empty file."""
+    from concurrent.futures import ThreadPoolExecutor as Threads
+    path = str(tmp_path / "memory.sqlite3")
+    send = sender(persistence.SQLiteAdapter(path))
+    turn(send, Session(), Session().launch())
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    user = Session()
+    with Threads(1) as thread:                            # a thread that never used the store
+        thread.submit(lambda: (turn(send, user, user.launch()),
+                               turn(send, user, user.intent("SlowerIntent")))).result()
+    assert [record.get("pref") for record in records(path).values()] == [{"rate": "slow"}]
 
 
 # ------------------------------------------------------------------ 7. the expiry prune

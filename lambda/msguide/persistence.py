@@ -244,6 +244,7 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
         self._lock = threading.Lock()
         self._local = threading.local()
         self._generation = 0         # a moved-aside or vanished file retires every thread's connection
+        self._made_in = None         # (device, inode) of the file the table was made or found in
         self._waiting = {}           # key -> [Job]: writes waiting for the lock, oldest first
         self._prune_at = None        # when the next prune is scheduled (monotonic), if it is
 
@@ -273,11 +274,15 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
             return False
         with self._lock:
             if local.generation == self._generation:
-                self._generation += 1
-                self._ready = False
-                log.warning("memory file was deleted or replaced under the running process: "
-                            "making it again at %s", self.path)
+                self._replaced()
         return True
+
+    def _replaced(self):
+        """(Under the lock.) Retire every connection to a file that is gone, and say so."""
+        self._generation += 1
+        self._ready = False
+        log.warning("memory file was deleted or replaced under the running process: "
+                    "making it again at %s", self.path)
 
     def _drop(self):
         connection = getattr(self._local, "connection", None)
@@ -324,19 +329,21 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
 
     def _open(self):
         import sqlite3
-        if not self._ready:
-            os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
+        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=WRITE_WAIT_SECONDS, isolation_level=None)
         try:
             # WAL with synchronous=NORMAL: commits are atomic and the file never
             # corrupts; a power cut may lose the very last write (a "last topic").
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA secure_delete = ON")     # deleted content is zeroed, not left
-            if not self._ready:
+            identity = self._identity()
+            if not self._ready or identity != self._made_in:
                 with self._lock:
+                    if self._ready and identity != self._made_in:   # a thread's first open found it gone
+                        self._replaced()
                     if not self._ready:
                         self._make_table(connection)
-                        self._ready = True
+                        self._made_in, self._ready = identity, True
         except Exception:
             connection.close()
             raise
