@@ -33,13 +33,14 @@ other device.
 import heapq
 import itertools
 import json
-import logging
 import os
 import threading
 import time
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
+
+from .logs import logger      # logging is imported only when something is logged
 
 DEFAULT_DB_NAME = "msguide-memory.sqlite3"     # in the system temp folder
 # Records expire 30 days after they were last written (DynamoDB's TTL
@@ -65,7 +66,6 @@ PRUNE_BATCH = 500
 MAX_TRIES = 20                    # re-reads of a record that keeps changing under a save
 
 WRITTEN, OUTDATED, WAITING = "written", "outdated", "waiting"
-log = logging.getLogger("msguide")
 
 
 def _hash(text):
@@ -203,7 +203,7 @@ class _Background:
                 try:
                     getattr(adapter, task)()
                 except Exception as exc:          # never let one store's trouble stop the others'
-                    log.error("memory background %s failed: %s", task, type(exc).__name__)
+                    logger().error("memory background %s failed: %s", task, type(exc).__name__)
             del adapter
 
 
@@ -244,6 +244,7 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
         self._lock = threading.Lock()
         self._local = threading.local()
         self._generation = 0         # a moved-aside or vanished file retires every thread's connection
+        self._made = None            # (device, inode) of the file the table was made in
         self._waiting = {}           # key -> [Job]: writes waiting for the lock, oldest first
         self._prune_at = None        # when the next prune is scheduled (monotonic), if it is
 
@@ -252,7 +253,7 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
     def _connection(self):
         local = self._local
         connection = getattr(local, "connection", None)
-        if connection is None or local.generation != self._generation or self._file_gone(local):
+        if self._file_gone(local) or connection is None or local.generation != self._generation:
             self._drop()
             connection = self._open()
             local.connection, local.generation, local.wait = connection, self._generation, WRITE_WAIT_SECONDS
@@ -267,15 +268,17 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
         return found.st_dev, found.st_ino
 
     def _file_gone(self, local):
-        """True when the file this thread's connection has open is no longer the
+        """True when the file this thread's connection has open (or, for a thread
+        about to open its first, the file the table was made in) is no longer the
         one at the path (deleted, or replaced): writes to it would be lost."""
-        if self._identity() == local.identity:
+        known = local.identity if getattr(local, "connection", None) is not None else self._made
+        if known is None or self._identity() == known:
             return False
         with self._lock:
-            if local.generation == self._generation:
+            if getattr(local, "generation", self._generation) == self._generation:
                 self._generation += 1
                 self._ready = False
-                log.warning("memory file was deleted or replaced under the running process: "
+                logger().warning("memory file was deleted or replaced under the running process: "
                             "making it again at %s", self.path)
         return True
 
@@ -319,7 +322,7 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
                     os.replace(self.path + suffix, moved + suffix)
             self._ready = False
             self._generation += 1
-        log.warning("memory file was unreadable (%s): moved aside to %s, starting a new one",
+        logger().warning("memory file was unreadable (%s): moved aside to %s, starting a new one",
                     type(exc).__name__, moved)
 
     def _open(self):
@@ -336,7 +339,7 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
                 with self._lock:
                     if not self._ready:
                         self._make_table(connection)
-                        self._ready = True
+                        self._ready, self._made = True, self._identity()
         except Exception:
             connection.close()
             raise
@@ -415,7 +418,7 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
                 raise
         with self._lock:
             self._waiting.setdefault(job.key, []).append(job)
-        log.warning("memory write waits in the background: the store's write lock was not free "
+        logger().warning("memory write waits in the background: the store's write lock was not free "
                     "within %.2f s", wait)
         _background.at(0.05, self, "_drain")
         return WAITING
@@ -469,10 +472,10 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
                     if _locked(exc) and waited < GIVE_UP_SECONDS:
                         _background.at(0.5, self, "_drain")
                         return
-                    log.error("memory write dropped after %.0f s in the background: %s",
+                    logger().error("memory write dropped after %.0f s in the background: %s",
                               waited, type(exc).__name__)
                 else:
-                    log.info("memory write done after %.1f s in the background (%s)",
+                    logger().info("memory write done after %.1f s in the background (%s)",
                              time.monotonic() - job.since, outcome)
                     if job.erase:
                         self._erased()
