@@ -33,13 +33,14 @@ other device.
 import heapq
 import itertools
 import json
-import logging
 import os
 import threading
 import time
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
+
+from .logs import logger      # logging is imported only when something is logged
 
 DEFAULT_DB_NAME = "msguide-memory.sqlite3"     # in the system temp folder
 # Records expire 30 days after they were last written (DynamoDB's TTL
@@ -65,7 +66,6 @@ PRUNE_BATCH = 500
 MAX_TRIES = 20                    # re-reads of a record that keeps changing under a save
 
 WRITTEN, OUTDATED, WAITING = "written", "outdated", "waiting"
-log = logging.getLogger("msguide")
 
 
 def _hash(text):
@@ -203,7 +203,7 @@ class _Background:
                 try:
                     getattr(adapter, task)()
                 except Exception as exc:          # never let one store's trouble stop the others'
-                    log.error("memory background %s failed: %s", task, type(exc).__name__)
+                    logger().error("memory background %s failed: %s", task, type(exc).__name__)
             del adapter
 
 
@@ -281,7 +281,7 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
         """(Under the lock.) Retire every connection to a file that is gone, and say so."""
         self._generation += 1
         self._ready = False
-        log.warning("memory file was deleted or replaced under the running process: "
+        logger().warning("memory file was deleted or replaced under the running process: "
                     "making it again at %s", self.path)
 
     def _drop(self):
@@ -324,7 +324,7 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
                     os.replace(self.path + suffix, moved + suffix)
             self._ready = False
             self._generation += 1
-        log.warning("memory file was unreadable (%s): moved aside to %s, starting a new one",
+        logger().warning("memory file was unreadable (%s): moved aside to %s, starting a new one",
                     type(exc).__name__, moved)
 
     def _open(self):
@@ -422,7 +422,7 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
                 raise
         with self._lock:
             self._waiting.setdefault(job.key, []).append(job)
-        log.warning("memory write waits in the background: the store's write lock was not free "
+        logger().warning("memory write waits in the background: the store's write lock was not free "
                     "within %.2f s", wait)
         _background.at(0.05, self, "_drain")
         return WAITING
@@ -476,10 +476,10 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
                     if _locked(exc) and waited < GIVE_UP_SECONDS:
                         _background.at(0.5, self, "_drain")
                         return
-                    log.error("memory write dropped after %.0f s in the background: %s",
+                    logger().error("memory write dropped after %.0f s in the background: %s",
                               waited, type(exc).__name__)
                 else:
-                    log.info("memory write done after %.1f s in the background (%s)",
+                    logger().info("memory write done after %.1f s in the background (%s)",
                              time.monotonic() - job.since, outcome)
                     if job.erase:
                         self._erased()
