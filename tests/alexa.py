@@ -55,6 +55,12 @@ def speech_text(response):
     return re.sub(r"\s+", " ", "".join(root.itertext())).strip()
 
 
+def card_text(response):
+    """The text of the response's card ("" without one)."""
+    card = response["response"].get("card") or {}
+    return card.get("content") or card.get("text") or ""
+
+
 def reprompt_text(response):
     reprompt = response["response"].get("reprompt")
     if not reprompt:

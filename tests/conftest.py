@@ -9,7 +9,9 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAMBDA_DIR = os.path.join(ROOT, "lambda")
-SHARED = os.path.join(os.path.dirname(ROOT), "shared")
+# ../shared (the fact sheet, the seed, voice_eval) as CI has it; MSGUIDE_SHARED points
+# elsewhere, for a checkout that is not next to it (a git worktree)
+SHARED = os.environ.get("MSGUIDE_SHARED") or os.path.join(os.path.dirname(ROOT), "shared")
 
 # The skill's memory (SQLite, the embedded default) goes to a file of this run's own,
 # in a folder removed when the run ends (pytest_unconfigure).

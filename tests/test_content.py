@@ -35,6 +35,11 @@ def spoken_texts():
             yield "%s.outside_us.%s" % (topic.id, field), text
 
 
+def said(text, facts=("symptoms-1",)):
+    """A spoken part of one sentence resting on `facts`."""
+    return [{"say": text, "facts": list(facts)}]
+
+
 def raw_data():
     with open(content_module.CONTENT_FILE, encoding="utf-8") as handle:
         return json.load(handle)
@@ -48,14 +53,26 @@ def words(text):
 
 @pytest.mark.parametrize("mutate, message", [
     (lambda d: d["topics"][3].pop("answer"), "topic 'varies': missing field 'answer'"),
-    (lambda d: d["topics"][6].update(sources=["nobody"]), "unknown source tag 'nobody'"),
-    (lambda d: d["topics"][6].update(answer="word " * 40), "at most %d" % MAX_ANSWER_WORDS),
+    (lambda d: d["facts"].update({"pain-1": ["nobody"]}), "facts: fact 'pain-1': unknown source tag 'nobody'"),
+    (lambda d: d["topics"][6].update(answer=said("word " * 40 + "end.")), "at most %d" % MAX_ANSWER_WORDS),
     (lambda d: d["topics"][6].update(related="nowhere"), "unknown topic 'nowhere'"),
-    (lambda d: d["topics"][6].update(answer="About {thing}."), "not a template"),
+    (lambda d: d["topics"][6].update(answer=said("About {thing}.")), "not a template"),
     (lambda d: d["topics"][7]["slots"][0].update(value="fatigue"), "already used"),
     (lambda d: d["topics"][7].update(colour="red"), "unknown field(s) colour"),
-    (lambda d: d["topics"][7].update(answer="Yes, it does."), "opens with a bare 'Yes'"),
-    (lambda d: d["topics"][7].update(answer="It may. Ask your doctor."), "opens with a bare 'It may'"),
+    (lambda d: d["topics"][7].update(answer=said("Yes, it does.")), "opens with a bare 'Yes'"),
+    (lambda d: d["topics"][7].update(answer=said("It may. Ask your doctor.")), "opens with a bare 'It may'"),
+    # every spoken sentence names the facts it rests on, in one shape
+    (lambda d: d["topics"][6].update(answer="Massage may help with fatigue."), "field 'answer' must be a non-empty list of sentences"),
+    (lambda d: d["topics"][6].update(answer=[]), "field 'answer' must be a non-empty list of sentences"),
+    (lambda d: d["topics"][6]["answer"][0].pop("facts"), "field 'answer' sentence 1 must be {\"say\""),
+    (lambda d: d["topics"][6]["more"][1].update(facts=["heat-99"]), "field 'more' sentence 2 names unknown fact 'heat-99'"),
+    (lambda d: d["topics"][6]["more"][0].update(facts="research-1"), "'facts' must be a list of fact ids"),
+    (lambda d: d["topics"][6]["answer"][0].update(say=" Massage may help."), "'say' must be text without leading"),
+    (lambda d: d["topics"][6].update(answer=said("My sources don't cover that.", []),
+                                     more=said("I can't say more.", [])),
+     "no sentence rests on a sourced fact"),
+    (lambda d: d["safety_reminders"].update(heat="Heat can make MS worse."), "safety reminder 'heat'"),
+    (lambda d: d["sources"].update(crisis={"en-US": "988"}), "a name per locale must name every locale"),
     (lambda d: d["topics"][7].update(pace="fast"), "field 'pace' must be one of slow"),
     (lambda d: d["topics"][7]["slots"][0].update(type="MOOD"), "unknown slot type"),
     (lambda d: d["topics"].append(copy.deepcopy(d["topics"][0])), "duplicate id"),

@@ -146,7 +146,9 @@ def synonyms_of(type_name, value):
 
 def test_everyday_words_are_synonyms_of_the_right_values():
     assert {"jacuzzi", "spa", "hot bath"} <= synonyms_of("HEAT", "hot tub")
-    assert {"stiffness", "spasms", "cramps"} <= synonyms_of("SYMPTOM", "spasticity")
+    assert {"stiffness", "spasms"} <= synonyms_of("SYMPTOM", "spasticity")
+    assert "cramps" not in synonyms_of("SYMPTOM", "spasticity")      # cramps are not spasticity on the sheet
+    assert {"cramp", "cramping"} <= synonyms_of("SYMPTOM", "cramps")
     assert {"tired", "exhausted"} <= synonyms_of("SYMPTOM", "fatigue")
     assert {"flare up", "exacerbation"} <= synonyms_of("CONDITION", "relapse")
     assert {"swelling", "oedema"} <= synonyms_of("CONDITION", "edema")

@@ -77,7 +77,7 @@ def test_the_answer_screen_shows_title_answer_sources_and_three_touch_targets(ha
     topic = default_content().get("hot-tub")
     assert data["title"] == topic.title and data["kind"] == "answer"
     assert data["body"] in speech_text(response) and "?" not in data["body"]     # the answer, not the offer
-    assert data["sources"].startswith("Sources: ") and all(n in data["sources"] for n in default_content().source_names(topic))
+    assert data["sources"].startswith("Sources: ") and all(n in data["sources"] for n in default_content().card_sources(topic, "answer", "en-US"))
     assert [b["args"][0] for b in data["buttons"]] == ["more", "topic", "help"]
     assert data["buttons"][1]["args"][1] == topic.related
 

@@ -115,7 +115,7 @@ def test_editing_an_answer_word_leaves_the_weights_fresh_but_a_question_does_not
     topic = next(t for t in data["topics"] if t["id"] == "fatigue")
     copy = tmp_path / "topics.json"
     monkeypatch.setattr(content_module, "CONTENT_FILE", str(copy))
-    topic["answer"] = topic["answer"].replace("may help", "might help", 1)
+    topic["answer"][0]["say"] = topic["answer"][0]["say"].replace("may help", "might help", 1)
     copy.write_text(json.dumps(data), encoding="utf-8")
     assert not train_understanding.is_stale(), "an answer's wording made the weights stale"
     topic["questions"].append("does a rub perk me up when i'm flat")

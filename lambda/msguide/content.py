@@ -1,10 +1,15 @@
 """Load and validate the skill's content (content/topics.json).
 
 The content is data: one entry per topic with its short spoken answer, a
-longer "more" answer, the source tags it rests on, and optional slot values,
-search keywords, safety reminder and reminder text. Everything is checked once
-at start-up; a problem raises ContentError naming the file, the topic and the
-field, so a bad edit fails loudly before the skill answers anyone.
+longer "more" answer, and optional slot values, search keywords, safety reminder
+and reminder text. Every spoken text is a list of sentences, each naming the
+facts of the fact sheet it rests on ({"say": "...", "facts": ["heat-4"]}); the
+top-level "facts" table gives each fact's source tags, so a card names exactly
+the sources of what was said. An empty "facts" list is a sentence that states no
+fact (the skill speaking of itself, or saying what its sources don't cover).
+Everything is checked once at start-up; a problem raises ContentError naming the
+file, the topic and the field, so a bad edit fails loudly before the skill
+answers anyone.
 """
 
 import json
@@ -19,11 +24,15 @@ MIN_QUESTIONS = 3
 SLOT_TYPES = ("SYMPTOM", "MASSAGE_TYPE", "HEAT", "CONDITION")
 REMINDER_TYPE = "REMINDER_TASK"
 _REMINDER_FIELDS = ("task", "synonyms", "say", "text")
-PLACEHOLDERS = ("thing", "emergency_number", "crisis_line")
+# {thing} is what the user asked about; the others are the locale's words (wording.json)
+PLACEHOLDERS = ("thing", "emergency_number", "crisis_line", "primary_doctor", "pharmacist", "health_cover")
 PACES = ("slow",)
 
 _REQUIRED = {"id": str, "group": str, "title": str, "label": str,
-             "answer": str, "more": str, "sources": list}
+             "answer": list, "more": list}
+SPOKEN_PARTS = ("answer", "more")
+_SENTENCE_FIELDS = ("say", "facts")
+_FACT_ID = re.compile(r"^[a-z]+-\d+$")
 _OPTIONAL = {"intent": str, "related": str, "research": str, "slots": list, "keywords": list,
              "safety": str, "reminder": dict, "template": bool,
              "emergency": bool, "pace": str, "outside_us": dict, "questions": list,
@@ -43,17 +52,29 @@ class ContentError(ValueError):
 class Topic:
     """One validated content entry."""
 
-    __slots__ = ("id", "group", "title", "label", "intent", "answer", "more", "sources",
+    __slots__ = ("id", "group", "title", "label", "intent", "answer", "more",
                  "related", "research", "slots", "keywords", "safety",
                  "reminder", "template", "emergency", "pace", "outside_us", "questions",
-                 "sensitive")
+                 "sensitive", "sentences")
 
     def __init__(self, data):
+        # what each spoken part says, sentence by sentence: {"answer": [(say, [fact ids])],
+        # "more": ..., "outside_us.answer": ..., "outside_us.more": ...}
+        self.sentences = {part: _pairs(data[part]) for part in SPOKEN_PARTS}
+        for part, sentences in (data.get("outside_us") or {}).items():
+            self.sentences["outside_us." + part] = _pairs(sentences)
         for name in self.__slots__:
+            if name == "sentences":
+                continue
             default = [] if name in ("slots", "keywords", "questions") else None
             if name in ("template", "emergency", "sensitive"):
                 default = False
             setattr(self, name, data.get(name, default))
+        # the text of a part is its sentences, one after the other
+        self.answer = spoken(data["answer"])
+        self.more = spoken(data["more"])
+        if self.outside_us:
+            self.outside_us = {part: spoken(s) for part, s in self.outside_us.items()}
 
     def __repr__(self):
         return "Topic(%r)" % self.id
@@ -61,6 +82,42 @@ class Topic:
     def phrases(self):
         """Every slot value and synonym this topic owns."""
         return [p for slot in self.slots for p in slot_phrases(slot)]
+
+
+def spoken(sentences):
+    """The text a list of sentences speaks."""
+    return " ".join(sentence["say"] for sentence in sentences)
+
+
+_ARTICLES = frozenset(("a", "an", "the", "my", "some", "and", "of", "for"))
+
+
+def names_the_same(say, phrase):
+    """True when a slot's "say" form only re-words `phrase` (article, plural,
+    word form): each word the user said is in it ("a heating pad" and "heat packs
+    and heating pads"; "hot stones" and "hot stone massage")."""
+    def stem(word):
+        return word[:-2] if word.endswith("es") else word[:-1] if word.endswith("s") else word
+    said = [stem(w) for w in re.findall(r"[a-z']+", say)]
+    for word in re.findall(r"[a-z']+", phrase):
+        if word in _ARTICLES:
+            continue
+        word = stem(word)
+        if not any(w == word or (min(len(w), len(word)) >= 4 and (w.startswith(word) or word.startswith(w))
+                                 or _common_prefix(w, word) >= 5) for w in said):
+            return False
+    return True
+
+
+def _common_prefix(a, b):
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _pairs(sentences):
+    return [(sentence["say"], list(sentence["facts"])) for sentence in sentences]
 
 
 def slot_phrases(slot):
@@ -71,11 +128,13 @@ def slot_phrases(slot):
 class Content:
     """All topics, indexed for the handlers and the voice-model build."""
 
-    def __init__(self, topics, sources, safety_reminders, path):
+    def __init__(self, topics, sources, safety_reminders, path, facts=None):
         self.path = path
         self.topics = {t.id: t for t in topics}
-        self.sources = sources
-        self.safety_reminders = safety_reminders
+        self.sources = sources            # tag -> name, or {locale: name} for one per country
+        self.facts = facts or {}          # fact id -> source tags
+        self.safety_reminders = {name: spoken(s) for name, s in safety_reminders.items()}
+        self.safety_sentences = {name: _pairs(s) for name, s in safety_reminders.items()}
         # (slot type, canonical value) -> topic, for entity resolution
         self.slot_topics = {}
         # slot phrase (value or synonym) -> how a template answer names it
@@ -89,7 +148,8 @@ class Content:
                     self.slot_values_by_phrase.setdefault((slot["type"], phrase), slot["value"])
                 if "say" in slot:
                     for phrase in slot_phrases(slot):
-                        self.slot_says[phrase] = slot["say"]
+                        if names_the_same(slot["say"], phrase):
+                            self.slot_says[phrase] = slot["say"]
         # reminder task value -> topic that suggests it
         self.reminder_topics = {t.reminder["task"]: t for t in topics if t.reminder}
         # intent name -> the topic that answers it outright
@@ -116,7 +176,9 @@ class Content:
 
     def say_for(self, phrase):
         """How a template answer names a slot phrase, when its slot gives a
-        "say" form ("saunas" for "a sauna"); else None."""
+        "say" form that names the same thing ("saunas" for "a sauna"); else None,
+        and the answer says the user's own words (never "reflexology" for a
+        foot massage, or "heat packs" for an electric blanket)."""
         return self.slot_says.get(phrase)
 
     def text(self, topic, part, locale):
@@ -126,8 +188,32 @@ class Content:
             return topic.outside_us[part]
         return topic.answer if part == "answer" else topic.more
 
-    def source_names(self, topic):
-        return [self.sources[tag] for tag in topic.sources]
+    def sentences(self, topic, part, locale):
+        """[(say, fact ids)] of what `part` ("answer", "more" or "full": both)
+        speaks in a locale, the topic's safety reminder after "more"."""
+        if part == "full":
+            return self.sentences(topic, "answer", locale) + self.sentences(topic, "more", locale)
+        regional = "outside_us." + part
+        said = list(topic.sentences[regional if regional in topic.sentences and locale != "en-US" else part])
+        if part == "more" and topic.safety:
+            said += self.safety_sentences[topic.safety]
+        return said
+
+    def card_sources(self, topic, part, locale):
+        """The names of the sources a card rests on: those of the facts its
+        sentences name (the part said and the safety reminder the card prints),
+        in the order said; a per-country source is named in the locale's form."""
+        said = self.sentences(topic, part, locale)
+        if topic.safety and part == "answer":
+            said += self.safety_sentences[topic.safety]
+        tags = [tag for _say, facts in said for fact in facts for tag in self.facts[fact]]
+        return [self.source_name(tag, locale) for tag in dict.fromkeys(tags)]
+
+    def source_name(self, tag, locale):
+        name = self.sources[tag]
+        if isinstance(name, dict):
+            return name.get(locale, name["en-US"])
+        return name
 
 
 def word_count(text):
@@ -142,6 +228,8 @@ def _check_fields(path, where, entry):
     for field, kind in _REQUIRED.items():
         if field not in entry:
             _fail(path, where, "missing field %r" % field)
+        if field in SPOKEN_PARTS:           # checked sentence by sentence (check_sentences)
+            continue
         if not isinstance(entry[field], kind):
             _fail(path, where, "field %r must be a %s" % (field, kind.__name__))
     for field, kind in _OPTIONAL.items():
@@ -150,9 +238,29 @@ def _check_fields(path, where, entry):
     unknown = set(entry) - set(_REQUIRED) - set(_OPTIONAL)
     if unknown:
         _fail(path, where, "unknown field(s) %s" % ", ".join(sorted(unknown)))
-    for field in ("title", "label", "answer", "more"):
+    for field in ("title", "label"):
         if not entry[field].strip():
             _fail(path, where, "field %r is empty" % field)
+
+
+def check_sentences(path, where, field, sentences, facts):
+    """A spoken text: a non-empty list of {"say": "...", "facts": [ids]}, each id in
+    the facts table (an empty list: a sentence that states no fact)."""
+    if not isinstance(sentences, list) or not sentences:
+        _fail(path, where, "field %r must be a non-empty list of sentences "
+              '({"say": "...", "facts": ["heat-4"]})' % field)
+    for index, sentence in enumerate(sentences):
+        at = "field %r sentence %d" % (field, index + 1)
+        if not isinstance(sentence, dict) or set(sentence) != set(_SENTENCE_FIELDS):
+            _fail(path, where, '%s must be {"say": "...", "facts": [...]}' % at)
+        say, ids = sentence["say"], sentence["facts"]
+        if not isinstance(say, str) or not say.strip() or say != say.strip():
+            _fail(path, where, "%s: 'say' must be text without leading or trailing spaces" % at)
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            _fail(path, where, "%s: 'facts' must be a list of fact ids" % at)
+        for fact in ids:
+            if fact not in facts:
+                _fail(path, where, "%s names unknown fact %r" % (at, fact))
 
 
 def _check_questions(path, where, entry):
@@ -165,15 +273,18 @@ def _check_questions(path, where, entry):
             _fail(path, where, "field 'questions' must hold non-empty strings")
 
 
-def _check_text(path, where, entry):
+def _check_text(path, where, entry, facts):
     if entry.get("pace") is not None and entry["pace"] not in PACES:
         _fail(path, where, "field 'pace' must be one of %s" % ", ".join(PACES))
     regional = entry.get("outside_us") or {}
     for field in regional:
-        if field not in ("answer", "more") or not isinstance(regional[field], str):
-            _fail(path, where, "field 'outside_us' may only hold 'answer' and 'more' text")
-    texts = [("answer", entry["answer"]), ("more", entry["more"])]
-    texts += [("outside_us." + f, t) for f, t in regional.items()]
+        if field not in SPOKEN_PARTS:
+            _fail(path, where, "field 'outside_us' may only hold 'answer' and 'more' sentences")
+    parts = [(field, entry[field]) for field in SPOKEN_PARTS]
+    parts += [("outside_us." + f, s) for f, s in regional.items()]
+    for field, sentences in parts:
+        check_sentences(path, where, field, sentences, facts)
+    texts = [(field, spoken(sentences)) for field, sentences in parts]
     for field, text in texts:
         if field.endswith("answer") and BARE_OPENING.match(text):
             _fail(path, where, "field %r opens with a bare %r: name the subject first, so the "
@@ -236,11 +347,16 @@ def parse(data, path="<content>"):
     """Validate parsed JSON and return a Content."""
     if not isinstance(data, dict):
         _fail(path, "top level", "must be an object")
-    for key in ("sources", "topics", "safety_reminders"):
+    for key in ("sources", "facts", "topics", "safety_reminders"):
         if key not in data:
             _fail(path, "top level", "missing field %r" % key)
     sources = data["sources"]
+    facts = _check_facts(path, data["facts"], sources)
     reminders = data["safety_reminders"]
+    if not isinstance(reminders, dict):
+        _fail(path, "top level", "'safety_reminders' must be an object")
+    for name, sentences in reminders.items():
+        check_sentences(path, "safety reminder %r" % name, "safety_reminders", sentences, facts)
     if not isinstance(data["topics"], list) or not data["topics"]:
         _fail(path, "top level", "'topics' must be a non-empty list")
     topics, ids, seen_values, intents = [], set(), {}, {}
@@ -259,17 +375,17 @@ def parse(data, path="<content>"):
                 _fail(path, where, "intent %r is already answered by topic %r"
                       % (entry["intent"], intents[entry["intent"]]))
             intents[entry["intent"]] = entry["id"]
-        for tag in entry["sources"]:
-            if tag not in sources:
-                _fail(path, where, "unknown source tag %r" % (tag,))
-        if not entry["sources"] and entry["group"] != "scope":
-            _fail(path, where, "field 'sources' is empty: every fact needs a source")
+
         if (entry.get("emergency") or entry["group"] == "scope") and not entry.get("sensitive"):
             _fail(path, where, "emergency and scope topics must be marked 'sensitive': true "
                   "(never kept in memory or said in a 'last time' greeting)")
         if entry.get("safety") and entry["safety"] not in reminders:
             _fail(path, where, "unknown safety reminder %r" % entry["safety"])
-        _check_text(path, where, entry)
+        _check_text(path, where, entry, facts)
+        cited = {f for part in [entry[p] for p in SPOKEN_PARTS] + list((entry.get("outside_us") or {}).values())
+                 for sentence in part for f in sentence["facts"]}
+        if entry["group"] != "scope" and not any(facts[f] for f in cited):
+            _fail(path, where, "no sentence rests on a sourced fact: every answer needs a source")
         _check_questions(path, where, entry)
         _check_slots(path, where, entry, seen_values)
         _check_reminder(path, where, entry, seen_values)
@@ -280,7 +396,30 @@ def parse(data, path="<content>"):
             if target and target not in ids:
                 _fail(path, "topic %r" % topic.id,
                       "field %r points to unknown topic %r" % (field, target))
-    return Content(topics, sources, reminders, path)
+    return Content(topics, sources, reminders, path, facts)
+
+
+def _check_facts(path, facts, sources):
+    """The facts table: fact id -> the source tags the fact sheet gives it."""
+    if not isinstance(facts, dict) or not facts:
+        _fail(path, "top level", "'facts' must map fact ids to source tags")
+    for fact, tags in facts.items():
+        if not _FACT_ID.match(fact):
+            _fail(path, "facts", "fact id %r must look like 'heat-4'" % fact)
+        if not isinstance(tags, list):
+            _fail(path, "facts", "fact %r: source tags must be a list" % fact)
+        for tag in tags:
+            if tag not in sources:
+                _fail(path, "facts", "fact %r: unknown source tag %r" % (fact, tag))
+    for tag, name in sources.items():
+        if isinstance(name, dict):
+            from .wording import LOCALES
+            if set(name) != set(LOCALES) or not all(isinstance(n, str) for n in name.values()):
+                _fail(path, "sources", "source %r: a name per locale must name every locale (%s)"
+                      % (tag, ", ".join(LOCALES)))
+        elif not isinstance(name, str):
+            _fail(path, "sources", "source %r: its name must be text, or one per locale" % tag)
+    return facts
 
 
 def read_json(path):

@@ -15,7 +15,8 @@ PROMPTS = ("launch", "welcome_back", "help", "fallback", "unknown", "anything_el
            "what_next", "nothing_to_repeat", "nothing_to_go_back_to", "error", "notice", "confirm", "not_covered",
            "decline")
 TOPIC_PROMPTS = ("welcome_back", "confirm")      # prompts that offer a topic ("yes" says it)
-_PLACEHOLDER = re.compile(r"\{(thing|emergency_number|crisis_line)\}")
+_PLACEHOLDER = re.compile(r"\{(thing|emergency_number|crisis_line|primary_doctor|pharmacist|health_cover)\}")
+_NUMBERS = ("emergency_number", "crisis_line")     # said clearly, digit by digit
 _DIGITS = re.compile(r"\d+(?: \d+)*")
 _SENTENCE_END = re.compile(r"(?<=[.;]) ")
 
@@ -42,10 +43,10 @@ class Spoken:
     """A rendered reply."""
 
     __slots__ = ("ssml", "text", "reprompt_ssml", "card_title", "card_text",
-                 "offer", "end_session", "screen_text")
+                 "offer", "end_session", "screen_text", "sources")
 
     def __init__(self, ssml, text, reprompt_ssml, card_title, card_text,
-                 offer, end_session, screen_text=""):
+                 offer, end_session, screen_text="", sources=()):
         self.ssml = ssml
         self.text = text
         self.reprompt_ssml = reprompt_ssml
@@ -54,6 +55,7 @@ class Spoken:
         self.offer = offer
         self.end_session = end_session
         self.screen_text = screen_text     # what a screen shows: the reply without its question
+        self.sources = list(sources)       # names of the sources the card lists
 
 
 def escape(text):
@@ -93,8 +95,10 @@ def _fill_ssml(text, words, thing):
         out.append(escape(text[last:match.start()]))
         if match.group(1) == "thing":
             out.append(escape(thing or "that"))
-        else:
+        elif match.group(1) in _NUMBERS:
             out.append(_numbers_ssml(words[match.group(1)], words))
+        else:
+            out.append(escape(words[match.group(1)]))
         last = match.end()
     out.append(escape(text[last:]))
     return "".join(out)
@@ -175,12 +179,11 @@ def _offer_for(say, content, words):
     return {"kind": "anything_else"}, words["anything_else"]
 
 
-def _card_text(say, content, words, body):
+def _card_text(say, content, words, body, names):
     topic = say.topic
     lines = [body]
     if topic.safety:
         lines.append(content.safety_reminders[topic.safety])
-    names = content.source_names(topic)
     if names:             # each source on its own line, never run into the disclaimer
         lines.append("%s:\n%s" % (words["sources_label"], "\n".join("- " + name for name in names)))
     lines.append(words["card_disclaimer"])
@@ -221,10 +224,12 @@ def _render(say, content, locale, first_launch=True):
                       words["skill_name"], text, offer, False, body or question)
 
     topic = say.topic
+    locale = wording.supported_locale(locale)
     if say.part == "full":
-        raw = " ".join(content.text(topic, part, wording.supported_locale(locale)) for part in TOPIC_PARTS)
+        raw = " ".join(content.text(topic, part, locale) for part in TOPIC_PARTS)
     else:
-        raw = content.text(topic, say.part, wording.supported_locale(locale))
+        raw = content.text(topic, say.part, locale)
+    sources = content.card_sources(topic, say.part, locale)
     reminder = content.safety_reminders[topic.safety] if say.part != "answer" and topic.safety else ""
     offer, question = _offer_for(say, content, words)
     plain = _fill_plain(raw, words, say.thing)
@@ -237,7 +242,7 @@ def _render(say, content, locale, first_launch=True):
     if topic.emergency:
         title = words["crisis_card_title"] if "{crisis_line}" in raw else words["emergency_card_title"]
         return Spoken(ssml, text, None, title,
-                      _card_text(say, content, words, plain), None, True, screen_text)
+                      _card_text(say, content, words, plain, sources), None, True, screen_text, sources)
     reprompt = _speak(escape(question or words["reprompt"]))
     return Spoken(ssml, text, reprompt, topic.title,
-                  _card_text(say, content, words, plain), offer, False, screen_text)
+                  _card_text(say, content, words, plain, sources), offer, False, screen_text, sources)

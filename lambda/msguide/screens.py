@@ -83,7 +83,7 @@ def screen_data(say, spoken, content, words):
         if related is not None:
             buttons.append(_button(related.title, "topic", related.id))
         buttons.append(_button(words["button_help"], "help"))
-        names = content.source_names(topic)
+        names = spoken.sources
         sources = "%s: %s" % (words["sources_label"], " · ".join(names)) if names else ""
         return {"kind": "answer", "title": spoken.card_title, "body": body, "sources": sources,
                 "numbers": [], "buttons": buttons[:MAX_BUTTONS]}

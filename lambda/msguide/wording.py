@@ -2,11 +2,14 @@
 
 wording.json holds a base ("en") and, per supported locale, only what differs.
 An unknown or missing locale falls back to en-US, so a request from a locale
-we have not listed still gets a complete answer.
+we have not listed still gets a complete answer. Its "facts" table names, for
+each key whose words state a fact (the emergency number, the crisis line), the
+ids of the fact sheet's facts it rests on; its shape is checked at load.
 """
 
 import json
 import os
+import re
 
 WORDING_FILE = os.path.join(os.path.dirname(__file__), "wording.json")
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
@@ -20,6 +23,8 @@ def _load():
         with open(WORDING_FILE, encoding="utf-8") as handle:
             data = json.load(handle)
         base = data["en"]
+        _check_facts(data.get("facts", {}), base)
+        _CACHE["facts"] = data.get("facts", {})
         table = {}
         for locale in LOCALES:
             merged = dict(base)
@@ -27,6 +32,23 @@ def _load():
             table[locale] = merged
         _CACHE["all"] = table
     return _CACHE["all"]
+
+
+def _check_facts(facts, base):
+    if not isinstance(facts, dict):
+        raise ValueError("%s: 'facts' must map wording keys to fact ids" % WORDING_FILE)
+    for key, ids in facts.items():
+        if key not in base:
+            raise ValueError("%s: facts: %r is not a wording key" % (WORDING_FILE, key))
+        if not isinstance(ids, list) or not ids or not all(
+                isinstance(i, str) and re.match(r"^[a-z]+-\d+$", i) for i in ids):
+            raise ValueError("%s: facts: %r must list fact ids like 'urgent-1'" % (WORDING_FILE, key))
+
+
+def facts():
+    """{wording key: [fact ids]} for the wording that states a fact."""
+    _load()
+    return _CACHE["facts"]
 
 
 def supported_locale(locale):
