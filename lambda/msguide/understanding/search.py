@@ -144,6 +144,12 @@ class TopicSearch:
             generic = set(GENERIC_WORDS) | set(STOP_WORDS)
             names = {normalize(p) for p in topic.phrases()}
             names.update(normalize(k) for k in topic.keywords if " " in normalize(k))
+            # a one-word keyword no other topic has names it too ("price"); a shared one
+            # ("sore": pain and pressure sores) does not
+            shared = {normalize(k) for other in self.content.topics.values() if other is not topic
+                      for k in other.keywords}
+            names.update(normalize(k) for k in topic.keywords if " " not in normalize(k)
+                         and normalize(k) not in shared and normalize(k) not in generic)
             names.update(w for w in normalize(topic.title).split() if w not in generic)
             names.discard("")
             self._names[topic_id] = names
