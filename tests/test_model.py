@@ -208,3 +208,38 @@ def test_a_start_that_carries_meaning_keeps_its_word(said, intent, heard):
     user = SimulatedUser(locale="en-US")
     response = lambda_function.handler(user.intent_for(model, match), None)
     assert heard in response["response"]["card"]["title"]
+
+
+@pytest.mark.parametrize("said, heard", [
+    ("gord's shaking all over on the kitchen floor and jerking", "Emergency"),    # a name first
+    ("wile sore back on me these days", "pain"),                             # a regional opener
+    ("yaar his legs are so stiff all the time", "spasticity"),                   # a regional opener
+])
+def test_a_start_no_written_carrier_names_reaches_the_skill_not_fallback(said, heard):
+    """Open starts: names, regional openers and the words people use in the
+    content's questions are SearchIntent carriers, so the rest of the words arrive."""
+    import os
+    os.environ.setdefault("MSGUIDE_PERSISTENCE", "none")
+    import lambda_function
+    from msguide_sim.envelopes import SimulatedUser
+    from msguide_sim.nlu import VoiceModel
+    model = VoiceModel.for_locale("en-US")
+    match = model.map(said, threshold=101)
+    assert match.intent == "SearchIntent", match.intent
+    response = lambda_function.handler(SimulatedUser(locale="en-US").intent_for(model, match), None)
+    assert heard.lower() in response["response"]["card"]["title"].lower()
+
+
+def test_no_word_the_safety_rules_read_is_a_carrier_that_drops_it():
+    """A carrier's word is not sent: a word in triage.json's patterns must never be
+    an open start ("overdosed {query}" would send only "on his pills")."""
+    source = build_model.load_source()
+    model = build_model.build_language_model(source, default_content())
+    search = next(i for i in model["intents"] if i["name"] == "SearchIntent")
+    starts = {s.split(" ", 1)[0] for s in search["samples"] if s.endswith(" {query}") and s.count(" ") == 1}
+    with open(build_model.TRIAGE, encoding="utf-8") as handle:
+        triage_words = set(re.findall(r"[a-z][a-z']*", handle.read().lower()))
+    opened = set(build_model.open_start_words(source, default_content(), set()))
+    assert opened and not (opened & triage_words)
+    assert {"gord's", "yaar"} <= starts and "overdosed" not in starts and "fell" not in starts
+

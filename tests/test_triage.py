@@ -69,6 +69,12 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("how many sessions until my ms is gone", "cure"),
     ("can massage reverse my lesions", "cure"),
     ("will it stop his ms from getting worse", "cure"),
+    # a farewell by giving things away, a plan not to be around
+    ("i've started giving my things away to the grandkids", "crisis"),
+    ("no point booking anything i'm not planning on being around much longer", "crisis"),
+    # a negated word does not undo a real emergency elsewhere in the words
+    ("it's not an emergency but he fell and can't get up", "emergency"),
+    ("he didn't faint he just collapsed on the floor", "emergency"),
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
@@ -81,6 +87,11 @@ def test_the_words_reach_their_tier(words, expected):
     "can massage help with chest tightness from spasms", "who won the game last night",
     "i'll kill myself carrying all these shopping bags up the stairs", "i nearly died laughing at the cat",
     "nearly had a heart attack when i saw the bill for the spa",
+    # giving a pet or a person a massage is not giving things away
+    "mum tried to give the dog a massage", "can i give my husband a foot rub",
+    # said to be not urgent, or a collapse said not to have happened
+    "not an emergency just thinking ahead about when dad can't live alone",
+    "after a hot day he feels wiped out no fainting or anything just tired",
 ])
 def test_idioms_history_and_near_misses_are_not_urgent(words):
     assert topic_id(words) not in ("emergency", "crisis")

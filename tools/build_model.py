@@ -90,6 +90,48 @@ def load_source(path=SOURCE):
     return source
 
 
+TRIAGE = os.path.join(ROOT, "lambda", "msguide", "content", "triage.json")
+_WORDS = re.compile(r"[a-z][a-z']*")
+
+
+def open_start_words(source, content, taken):
+    """The starts beyond the written carriers that carry no meaning of their own:
+    the names and regional openers in model.yaml's open_starts (names with their
+    possessives), as SearchIntent carriers "<word> {query}". Alexa needs a carrier
+    before a SearchQuery; without one, "gord's shaking all over" or "yaar his legs
+    are stiff" goes to AMAZON.FallbackIntent and its words are lost. A carrier's word
+    is not sent, so only words that say nothing are made carriers: never a word of
+    the content ("circulation {query}" would send "in her feet is awful"), and never
+    a word the safety rules read (any word in triage.json's patterns). `taken`:
+    starts already owned by a written sample."""
+    spec = source.get("open_starts") or {}
+    if not spec:
+        return []
+    with open(TRIAGE, encoding="utf-8") as handle:
+        triage_words = set(_WORDS.findall(handle.read().lower()))
+    content_words = {w for topic in content.topics.values()
+                     for phrase in list(topic.keywords) + topic.phrases() for w in _WORDS.findall(phrase.lower())}
+    words = set(spec.get("words") or [])
+    for name in spec.get("names") or []:
+        words.update((name, name + "'s"))
+    never = set(spec.get("never") or [])
+    return sorted(w for w in words
+                  if w not in triage_words | content_words | never and w not in taken)
+
+
+def _add_open_starts(source, content, intents, owner):
+    search = next((i for i in intents if i["name"] == "SearchIntent"), None)
+    if search is None:
+        return
+    taken = {sample.split(" ", 1)[0] for sample in owner if sample.endswith(" {query}")}
+    taken |= {sample.split(" ", 1)[0] for sample in owner if " " in sample}
+    for word in open_start_words(source, content, taken):
+        sample = word + " {query}"
+        if sample not in owner:
+            owner[sample] = "SearchIntent"
+            search["samples"].append(sample)
+
+
 def build_language_model(source, content):
     vocab = source.get("vocab") or {}
     intents, owner = [], {}
@@ -119,6 +161,19 @@ def build_language_model(source, content):
         owner[sample] = word
         intents.append({"name": KEPT_CARRIER_PREFIX + word.replace(" ", "_"), "samples": [sample],
                         "slots": [{"name": "query", "type": "AMAZON.SearchQuery"}]})
+    for start, ways in (source.get("kept_starts") or {}).items():
+        if not re.fullmatch(r"[a-z]+( [a-z]+){0,3}", start):
+            raise ModelSourceError("kept start %r: lowercase words only (it becomes an intent name)" % start)
+        name = KEPT_CARRIER_PREFIX + start.replace(" ", "_")
+        samples = []
+        for way in [start] + list(ways or []):
+            sample = way + " {query}"
+            if sample in owner:
+                raise ModelSourceError("kept start %r: %r is also a sample of %s" % (start, way, owner[sample]))
+            owner[sample] = name
+            samples.append(sample)
+        intents.append({"name": name, "samples": samples,
+                        "slots": [{"name": "query", "type": "AMAZON.SearchQuery"}]})
     for ending, ways in (source.get("kept_endings") or {}).items():
         if not re.fullmatch(r"[a-z]+( [a-z]+){0,3}", ending):
             raise ModelSourceError("kept ending %r: lowercase words only (it becomes an intent name)" % ending)
@@ -132,6 +187,7 @@ def build_language_model(source, content):
             samples.append(sample)
         intents.append({"name": name, "samples": samples,
                         "slots": [{"name": "query", "type": "AMAZON.SearchQuery"}]})
+    _add_open_starts(source, content, intents, owner)
     return {
         "invocationName": source["invocation"],
         "intents": intents,

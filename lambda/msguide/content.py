@@ -36,7 +36,7 @@ _FACT_ID = re.compile(r"^[a-z]+-\d+$")
 _OPTIONAL = {"intent": str, "related": str, "research": str, "slots": list, "keywords": list,
              "safety": str, "reminder": dict, "template": bool,
              "emergency": bool, "pace": str, "outside_us": dict, "questions": list,
-             "sensitive": bool}
+             "sensitive": bool, "define": list}
 _SLOT_FIELDS = ("type", "value", "synonyms", "say")
 # An answer must name its subject: "Yes." or "It may." answers whatever was asked.
 BARE_OPENING = re.compile(r"^\s*(yes|no|yeah|nope|it may|it might|it can|it does|often,? yes|quite a lot|sure|definitely|probably|maybe|not really|absolutely|of course)\b", re.I)
@@ -55,7 +55,7 @@ class Topic:
     __slots__ = ("id", "group", "title", "label", "intent", "answer", "more",
                  "related", "research", "slots", "keywords", "safety",
                  "reminder", "template", "emergency", "pace", "outside_us", "questions",
-                 "sensitive", "sentences")
+                 "sensitive", "define", "sentences")
 
     def __init__(self, data):
         # what each spoken part says, sentence by sentence: {"answer": [(say, [fact ids])],
@@ -73,11 +73,28 @@ class Topic:
         # the text of a part is its sentences, one after the other
         self.answer = spoken(data["answer"])
         self.more = spoken(data["more"])
+        if self.define:                     # the answer to "what is a relapse"
+            self.sentences["define"] = _pairs(self.define)
         if self.outside_us:
             self.outside_us = {part: spoken(s) for part, s in self.outside_us.items()}
 
     def __repr__(self):
         return "Topic(%r)" % self.id
+
+    def asked(self, form):
+        """This topic as the answer to one form of question: for "define" ("what is
+        a relapse"), the same topic (title, offer, "tell me more") whose answer is
+        its definition; the topic itself when it has no answer of that form."""
+        if form != "define" or not self.define:
+            return self
+        variant = object.__new__(Topic)
+        for name in self.__slots__:
+            setattr(variant, name, getattr(self, name))
+        variant.answer = spoken(self.define)
+        variant.sentences = dict(self.sentences, answer=self.sentences["define"])
+        variant.sentences.pop("outside_us.answer", None)
+        variant.outside_us = {k: v for k, v in (self.outside_us or {}).items() if k != "answer"} or None
+        return variant
 
     def phrases(self):
         """Every slot value and synonym this topic owns."""
@@ -282,6 +299,8 @@ def _check_text(path, where, entry, facts):
             _fail(path, where, "field 'outside_us' may only hold 'answer' and 'more' sentences")
     parts = [(field, entry[field]) for field in SPOKEN_PARTS]
     parts += [("outside_us." + f, s) for f, s in regional.items()]
+    if "define" in entry:                   # an answer too: one breath, its subject named
+        parts.append(("define.answer", entry["define"]))
     for field, sentences in parts:
         check_sentences(path, where, field, sentences, facts)
     texts = [(field, spoken(sentences)) for field, sentences in parts]
@@ -383,6 +402,7 @@ def parse(data, path="<content>"):
             _fail(path, where, "unknown safety reminder %r" % entry["safety"])
         _check_text(path, where, entry, facts)
         cited = {f for part in [entry[p] for p in SPOKEN_PARTS] + list((entry.get("outside_us") or {}).values())
+                 + ([entry["define"]] if "define" in entry else [])
                  for sentence in part for f in sentence["facts"]}
         if entry["group"] != "scope" and not any(facts[f] for f in cited):
             _fail(path, where, "no sentence rests on a sourced fact: every answer needs a source")

@@ -7,6 +7,7 @@ from ..respond import content, reply, say_prompt, say_topic
 from ..render import Say
 from ..state import clean_thing
 from ..understanding.carriers import as_asked, is_free_form
+from ..understanding.question_form import claims_heat_was_called_safe, form_of
 
 
 # The understanding's modules load with the first request that carries words,
@@ -167,6 +168,9 @@ class TriageWhatWasSaid(AbstractRequestHandler):
 
     def handle(self, handler_input):
         topic = handler_input.attributes_manager.request_attributes["triage"]
+        if topic.define:            # "what is a relapse": the definition, not what to do in one
+            for words in said_words(handler_input):
+                topic = topic.asked(form_of(words, topic))
         return say_topic(handler_input, topic)
 
 
@@ -239,6 +243,12 @@ class AnswerFreeFormQuestion(AbstractRequestHandler):
         search = default_search()
         reading = default_understanding().read(words, lexical=search.best_id,
                                                calm=triage.past_or_ongoing(words), named=search.names)
+        uncovered, named = search.uncovered_name(words)
+        if uncovered is not None and reading.outcome != "offtopic":
+            chosen = content().get(reading.topic_id) if reading.topic_id else None
+            if chosen is None or chosen.group != "techniques" or chosen.template:
+                # a therapy the sheet does not cover is named: say so, never the nearest topic
+                return say_topic(handler_input, uncovered, thing=thing_for(named))
         if reading.outcome in ("answer", "confirm"):
             topic = content().get(reading.topic_id)
             if topic.research and default_understanding().asks_for_research(words):
@@ -251,5 +261,8 @@ class AnswerFreeFormQuestion(AbstractRequestHandler):
                     topic = content().get(GENERAL_TOPIC[topic.id])
             if reading.outcome == "confirm":
                 return reply(handler_input, Say(prompt="confirm", resume=topic))
-            return say_topic(handler_input, topic, thing=thing)
+            # answer the form of question asked: "what is a relapse" gets the definition,
+            # "you said saunas were fine" the premise corrected first
+            lead = "never_said_safe" if claims_heat_was_called_safe(words, topic) else None
+            return say_topic(handler_input, topic.asked(form_of(words, topic)), thing=thing, lead=lead)
         return say_prompt(handler_input, reading.outcome)

@@ -164,6 +164,24 @@ class TopicSearch:
         found = [p for p in topic.phrases() if " %s " % p in said]
         return max(found, key=len) if found else None
 
+    def uncovered_name(self, text):
+        """(template topic, phrase) when the words name a therapy the sheet does not
+        cover ("does dry needling help spasms"): a named slot value (one with a "say"
+        form) of a template topic in the techniques group. The answer is then "my
+        sources don't cover dry needling", never the nearest massage topic."""
+        for topic in self._uncovered_topics():
+            found = self.thing_in(topic, text)
+            if found and any(found in slot_phrases_of(slot) and slot.get("say") for slot in topic.slots):
+                return topic, found
+        return None, None
+
+    def _uncovered_topics(self):
+        return [t for t in self.content.topics.values() if t.template and t.group == "techniques"]
+
+
+def slot_phrases_of(slot):
+    return [slot["value"]] + list(slot.get("synonyms", []))
+
 
 _CACHE = {}
 
