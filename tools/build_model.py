@@ -24,7 +24,9 @@ OUT_DIR = os.path.join(ROOT, "skill-package", "interactionModels", "custom")
 from msguide import content as content_module  # noqa: E402
 from msguide.understanding.carriers import KEPT_CARRIER_PREFIX, KEPT_ENDING_PREFIX  # noqa: E402
 
-_GROUP = re.compile(r"\(([^()]*)\)")
+# The innermost group: "(a|b)" a choice, "[a|b]" a choice that may be left out
+# (hassil's notation); "(a|b|)", an empty choice, still means the same as "[a|b]".
+_GROUP = re.compile(r"\(([^()\[\]]*)\)|\[([^()\[\]]*)\]")
 _VOCAB = re.compile(r"<([a-z_]+)>")
 MAX_SAMPLES_PER_PATTERN = 600
 
@@ -34,7 +36,9 @@ class ModelSourceError(ValueError):
 
 
 def expand(pattern, vocab=None):
-    """All sentences a sample pattern stands for: "(a|b|)" choices, <vocab>."""
+    """All sentences a sample pattern stands for: "(a|b)" choices, "[a]" optional
+    words, <vocab>. Spaces are tidied after, so "[my] {symptom}" is "my {symptom}"
+    and "{symptom}"."""
     vocab = vocab or {}
 
     def sub_vocab(match):
@@ -50,9 +54,15 @@ def expand(pattern, vocab=None):
         current = results.pop()
         match = _GROUP.search(current)
         if not match:
+            if re.search(r"[()\[\]]", current):
+                raise ModelSourceError("unbalanced bracket in %r" % pattern)
             done.append(" ".join(current.split()))
             continue
-        for option in match.group(1).split("|"):
+        if match.group(1) is not None:
+            options = match.group(1).split("|")
+        else:
+            options = match.group(2).split("|") + [""]
+        for option in options:
             results.append(current[:match.start()] + option + current[match.end():])
         if len(results) + len(done) > MAX_SAMPLES_PER_PATTERN:
             raise ModelSourceError("pattern %r expands to too many samples" % pattern)
