@@ -7,6 +7,7 @@ import os
 import re
 
 import pytest
+import yaml
 
 from conftest import ROOT
 from msguide.content import default_content
@@ -170,6 +171,70 @@ def test_sample_pattern_expansion():
     assert build_model.expand("<x> y", {"x": "(p|q)"}) == ["p y", "q y"]
     with pytest.raises(build_model.ModelSourceError):
         build_model.expand("<nope> y", {})
+
+
+def test_square_brackets_are_optional_words():
+    """hassil's notation: [x] may be left out, [a|b] is a choice that may be."""
+    assert build_model.expand("[my] [ms] {symptom}") == ["ms {symptom}", "my ms {symptom}",
+                                                         "my {symptom}", "{symptom}"]
+    assert build_model.expand("what [kind of|type of] massage") == [
+        "what kind of massage", "what massage", "what type of massage"]
+    assert build_model.expand("a [(b|c) d] e") == ["a b d e", "a c d e", "a e"]
+    assert build_model.expand("massage[s] for <x>", {"x": "[me|ms]"}) == [
+        "massage for", "massage for me", "massage for ms", "massages for", "massages for me", "massages for ms"]
+    # the older way still means the same
+    assert build_model.expand("(my |)(ms |){symptom}") == build_model.expand("[my] [ms] {symptom}")
+
+
+@pytest.mark.parametrize("pattern", ["[my {symptom}", "(my|your {symptom}", "my] {symptom}", "(a|[b)]"])
+def test_an_unbalanced_bracket_is_refused_at_build(pattern):
+    with pytest.raises(build_model.ModelSourceError, match="unbalanced"):
+        build_model.expand(pattern)
+
+
+def test_the_voice_model_has_no_empty_choice_left():
+    from msguide_tools import optional_brackets
+    assert optional_brackets.main(["--check"]) == 0, "run python tools/optional_brackets.py"
+
+
+def test_the_bracket_rewrite_keeps_every_sample_and_the_file():
+    from msguide_tools import optional_brackets
+    text = ("# a comment (keep |) me\n"
+            "vocab:\n"
+            "  who: (my wife |my son |)\n"
+            "intents:\n"
+            "  AIntent:\n"
+            "    samples:\n"
+            "      - (and |)what about (my |)(ms |){symptom}   \n"
+            "      - \"{symptom} (please|)\"\n"
+            "      - is it (safe|ok) (for me|)\n"
+            "      - massage(s|) for <who>me\n"
+            "      - foo(bar |)baz\n"
+            "      - tell me (| please| now)\n")
+    new, changed = optional_brackets.rewrite(text)
+    assert new.splitlines() == [
+        "# a comment (keep |) me",
+        "vocab:",
+        '  who: "[my wife |my son ]"',         # "<who>me": moving the space out would join words
+        "intents:",
+        "  AIntent:",
+        "    samples:",
+        '      - "[and] what about [my] [ms] {symptom}"',
+        '      - "{symptom} [please]"',
+        "      - is it (safe|ok) [for me]",
+        "      - massage[s] for <who>me",
+        "      - foo[bar ]baz",                # the space stays inside: "foobaz" is a sample
+        "      - tell me [please|now]"]
+    assert changed == 7
+    assert optional_brackets.leftovers(text) == [(3, "(my wife |my son |)"), (7, "(and |)what about (my |)(ms |){symptom}"),
+                                                 (8, "{symptom} (please|)"), (9, "is it (safe|ok) (for me|)"),
+                                                 (10, "massage(s|) for <who>me"), (11, "foo(bar |)baz"),
+                                                 (12, "tell me (| please| now)")]
+    assert optional_brackets.leftovers(new) == []
+    assert optional_brackets.rewrite(new) == (new, 0)                    # safe to run again
+    before, after = yaml.safe_load(text), yaml.safe_load(new)
+    for old, converted in zip(before["intents"]["AIntent"]["samples"], after["intents"]["AIntent"]["samples"]):
+        assert build_model.expand(old, before["vocab"]) == build_model.expand(converted, after["vocab"])
 
 
 def test_a_sample_in_two_intents_is_refused_at_build():
