@@ -15,7 +15,7 @@ from conftest import ROOT, SHARED
 
 CONTENT = content_module.load()
 TOPICS = list(CONTENT.topics.values())
-WORDING = json.load(open(os.path.join(ROOT, "lambda", "msguide", "wording.json")))
+WORDING = json.load(open(os.path.join(ROOT, "lambda", "msguide", "data", "wording.json")))
 
 
 def spoken_texts():

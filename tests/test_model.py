@@ -37,7 +37,7 @@ TYPES = {t["name"]: t for t in MODEL.get("types", [])}
 
 def test_built_files_are_fresh():
     stale = build_model.stale_files(build_model.build_all())
-    assert not stale, "run python tools/build_model.py; stale: %s" % stale
+    assert not stale, "run python msguide_tools/build_model.py; stale: %s" % stale
 
 
 def test_staleness_check_notices_a_change(tmp_path):
@@ -194,7 +194,7 @@ def test_an_unbalanced_bracket_is_refused_at_build(pattern):
 
 def test_the_voice_model_has_no_empty_choice_left():
     from msguide_tools import optional_brackets
-    assert optional_brackets.main(["--check"]) == 0, "run python tools/optional_brackets.py"
+    assert optional_brackets.main(["--check"]) == 0, "run python msguide_tools/optional_brackets.py"
 
 
 def test_the_bracket_rewrite_keeps_every_sample_and_the_file():

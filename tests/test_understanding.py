@@ -23,7 +23,7 @@ def read(words):
 
 
 def test_the_shipped_weights_are_fresh():
-    assert not train_understanding.is_stale(), "run python tools/train_understanding.py"
+    assert not train_understanding.is_stale(), "run python msguide_tools/train_understanding.py"
 
 
 def test_scoring_needs_no_numpy_or_scikit_learn():

@@ -11,7 +11,7 @@ import json
 import os
 import re
 
-WORDING_FILE = os.path.join(os.path.dirname(__file__), "wording.json")
+WORDING_FILE = os.path.join(os.path.dirname(__file__), "data", "wording.json")
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 DEFAULT_LOCALE = "en-US"
 

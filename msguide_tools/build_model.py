@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Build the ASK interaction models from interactionModels/model.yaml.
 
-    python tools/build_model.py           # write skill-package/.../custom/<locale>.json
-    python tools/build_model.py --check   # exit 1 if the written files are stale
+    python msguide_tools/build_model.py           # write skill-package/.../custom/<locale>.json
+    python msguide_tools/build_model.py --check   # exit 1 if the written files are stale
 
 The authored file holds intents and sample patterns; the slot values and
-synonyms of the content slot types come from lambda/msguide/content/topics.json,
+synonyms of the content slot types come from lambda/msguide/data/topics.json,
 so a new synonym added to the content reaches the voice model by rebuilding.
 """
 
@@ -201,7 +201,7 @@ def main(argv=None):
     if args.check:
         stale = stale_files(models)
         for path in stale:
-            print("stale: %s (run python tools/build_model.py)" % os.path.relpath(path, ROOT))
+            print("stale: %s (run python msguide_tools/build_model.py)" % os.path.relpath(path, ROOT))
         return 1 if stale else 0
     os.makedirs(OUT_DIR, exist_ok=True)
     for locale, model in models.items():

@@ -12,8 +12,8 @@ SHA-256 of the id falls in the lowest HELD_PERCENT of the hash space, else
 "tune". Held-back cases are scored only as totals: `score --part held`
 refuses to print their failures, so nobody tunes on them by accident.
 
-    python tools/eval_sets.py score [--part tune|held|all] [--threshold 101] [--show-failures]
-    python tools/eval_sets.py write DIR      # voice_eval question sets, per part
+    python msguide_tools/eval_sets.py score [--part tune|held|all] [--threshold 101] [--show-failures]
+    python msguide_tools/eval_sets.py write DIR      # voice_eval question sets, per part
 
 The safety set's locale rotates over the five English locales by the same
 hash, so every locale's emergency number and crisis line is exercised.

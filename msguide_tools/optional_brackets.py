@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Write the voice model's optional words in hassil's notation: "(x |)" becomes "[x]".
 
-    python tools/optional_brackets.py           # rewrite interactionModels/model.yaml in place
-    python tools/optional_brackets.py --check   # exit 1, naming each line, if an "(x |)" is left
-    python tools/optional_brackets.py FILE ...  # the same for other files
+    python msguide_tools/optional_brackets.py           # rewrite interactionModels/model.yaml in place
+    python msguide_tools/optional_brackets.py --check   # exit 1, naming each line, if an "(x |)" is left
+    python msguide_tools/optional_brackets.py FILE ...  # the same for other files
 
 A choice with an empty option, "(my |)" or "(a |the |)", is an optional choice:
 "[my]", "[a|the]". The space that separated the words moves out of the brackets
@@ -11,7 +11,7 @@ A choice with an empty option, "(my |)" or "(a |the |)", is an optional choice:
 join or split words, the space stays inside ("[my ]"). Only the sample patterns
 and the vocabulary entries change, line by line, so comments and layout stay as
 they were; a pattern is rewritten only when it expands to exactly the samples it
-did (tools/build_model.py's expand), and the file is written only when it loads
+did (msguide_tools/build_model.py's expand), and the file is written only when it loads
 to the same model with every pattern so rewritten. Safe to run again: a file
 with nothing left to convert is left alone.
 """
@@ -275,7 +275,7 @@ def main(argv=None):
         shown = os.path.relpath(path, ROOT)
         if args.check:
             for number, pattern in leftovers(text):
-                print("%s:%d: %s (run python tools/optional_brackets.py)" % (shown, number, pattern))
+                print("%s:%d: %s (run python msguide_tools/optional_brackets.py)" % (shown, number, pattern))
                 status = 1
             continue
         new, changed = rewrite(text)

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Train the free-form understanding and write its weights as data.
 
-    python tools/train_understanding.py           # write lambda/msguide/content/understanding.json
-    python tools/train_understanding.py --check   # exit 1 if that file is stale
+    python msguide_tools/train_understanding.py           # write lambda/msguide/data/understanding.json
+    python msguide_tools/train_understanding.py --check   # exit 1 if that file is stale
 
 Examples (one class per topic, plus "offtopic" and "uncovered"):
 - every sample of an intent that one topic answers (interactionModels/model.yaml);
@@ -273,7 +273,7 @@ def train():
     texts, labels, sample_weights = balanced(as_heard(examples(source, content, extra), source))
     fitted = fit(texts, labels, LogisticRegression(C=C, max_iter=3000), sample_weights)
     return {
-        "about": "Weights of the free-form understanding, written by tools/train_understanding.py; "
+        "about": "Weights of the free-form understanding, written by msguide_tools/train_understanding.py; "
                  "do not edit by hand.",
         "inputs_sha256": inputs_digest(),
         "examples": len(texts),
@@ -300,7 +300,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.check:
         if is_stale():
-            print("stale: %s (run python tools/train_understanding.py)" % os.path.relpath(OUT, ROOT))
+            print("stale: %s (run python msguide_tools/train_understanding.py)" % os.path.relpath(OUT, ROOT))
             return 1
         return 0
     data = train()
