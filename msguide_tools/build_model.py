@@ -100,6 +100,38 @@ def load_source(path=SOURCE):
     return source
 
 
+def locales(path=SOURCE):
+    """The skill's locales: model.yaml's `locales`, the one list every tool and test reads."""
+    if path not in _LOCALES:
+        _LOCALES[path] = tuple(load_source(path)["locales"])
+    return _LOCALES[path]
+
+
+_LOCALES = {}
+
+
+def locale_problems(source=None):
+    """What disagrees with model.yaml's locales: the skill's wording (msguide.wording,
+    which Lambda reads without model.yaml) and the manifest's publishing locales."""
+    from msguide import wording
+    wanted = tuple((source or load_source())["locales"])
+    found = []
+    if tuple(wording.LOCALES) != wanted:
+        found.append("msguide/wording.py LOCALES is %s; model.yaml's locales are %s"
+                     % (", ".join(wording.LOCALES), ", ".join(wanted)))
+    with open(wording.WORDING_FILE, encoding="utf-8") as handle:
+        worded = [k for k in json.load(handle) if re.fullmatch(r"[a-z]{2}-[A-Z]{2}", k)]
+    if sorted(worded) != sorted(wanted):
+        found.append("%s has locales %s; model.yaml's are %s"
+                     % (os.path.relpath(wording.WORDING_FILE, ROOT), ", ".join(worded), ", ".join(wanted)))
+    with open(os.path.join(ROOT, "skill-package", "skill.json"), encoding="utf-8") as handle:
+        published = list(json.load(handle)["manifest"]["publishingInformation"]["locales"])
+    if sorted(published) != sorted(wanted):
+        found.append("skill-package/skill.json publishes %s; model.yaml's locales are %s"
+                     % (", ".join(published), ", ".join(wanted)))
+    return found
+
+
 def build_language_model(source, content):
     vocab = source.get("vocab") or {}
     intents, owner = [], {}
@@ -197,6 +229,11 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true",
                         help="only report stale files (exit 1 if any)")
     args = parser.parse_args(argv)
+    problems = locale_problems()
+    for problem in problems:
+        print("locales: %s" % problem)
+    if problems:
+        return 1
     models = build_all()
     if args.check:
         stale = stale_files(models)

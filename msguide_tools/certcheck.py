@@ -50,8 +50,10 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+from msguide_tools import build_model
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+LOCALES = build_model.locales()
 
 LIMITS = {
     "speech_characters": 8000,

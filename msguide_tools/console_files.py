@@ -31,9 +31,11 @@ import json
 import os
 import sys
 
+from msguide_tools import build_model
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "console")
-LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+LOCALES = build_model.locales()
 PLACEHOLDER_ID = "amzn1.ask.skill.REPLACE-WITH-YOUR-SKILL-ID"
 # Conversations: (said, the intent the model must choose; None for the launch phrase).
 CONVERSATIONS = {

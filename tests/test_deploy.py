@@ -4,10 +4,9 @@ import json
 import os
 import re
 
-from conftest import ROOT
+from conftest import LOCALES, ROOT
 from msguide_sim.nlu import VoiceModel
 
-LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"]
 
 
 def load(*parts):

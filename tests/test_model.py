@@ -9,13 +9,12 @@ import re
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import LOCALES, ROOT
 from msguide.content import default_content
 from msguide.handlers.answers import SLOT_INTENTS
 
 from msguide_tools import build_model
 
-LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"]
 REQUIRED_BUILTINS = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent",
                      "AMAZON.FallbackIntent", "AMAZON.NavigateHomeIntent"}
 HANDLED_ELSEWHERE = {"ResearchIntent", "SearchIntent", "MassageQuestionIntent", "SetReminderIntent", "ListRemindersIntent",
@@ -171,6 +170,19 @@ def test_sample_pattern_expansion():
     assert build_model.expand("<x> y", {"x": "(p|q)"}) == ["p y", "q y"]
     with pytest.raises(build_model.ModelSourceError):
         build_model.expand("<nope> y", {})
+
+
+def test_the_locales_are_one_list(monkeypatch, capsys):
+    """model.yaml's locales are the skill's: its wording (which Lambda reads without
+    model.yaml) and the manifest must agree, or the build refuses to run."""
+    from msguide import wording
+    assert build_model.locale_problems() == []
+    assert build_model.main(["--check"]) == 0
+    monkeypatch.setattr(wording, "LOCALES", ("en-US", "en-GB"))
+    assert build_model.main(["--check"]) == 1
+    assert "msguide/wording.py LOCALES is en-US, en-GB" in capsys.readouterr().out
+    source = dict(build_model.load_source(), locales=["en-US", "en-GB"])
+    assert any("skill.json publishes" in p for p in build_model.locale_problems(source))
 
 
 def test_square_brackets_are_optional_words():
