@@ -244,6 +244,15 @@ def trained_content():
     return [{key: topic.get(key) for key in TRAINED_FIELDS} for topic in data["topics"]]
 
 
+def samples_read(source):
+    """What training reads of model.yaml: each intent's samples, pattern by pattern, as
+    expanded. A comment, the locales or the way a pattern is written ("(my |)" or "[my]")
+    leave it, and so the weights, as they are."""
+    vocab = source.get("vocab") or {}
+    return [[name, [expand(p, vocab) for p in (spec or {}).get("samples") or []]]
+            for name, spec in source["intents"].items()]
+
+
 def inputs_digest():
     digest = hashlib.sha256()
     digest.update(("urgent %s" % URGENT_C).encode())
@@ -255,8 +264,8 @@ def inputs_digest():
             digest.update(handle.read())
     digest.update(("trainer %d %s %s %s %s" % (TRAINER_VERSION, MAX_PER_CLASS, QUESTION_WEIGHT, C,
                                               MIN_WEIGHT)).encode())
-    for path in (os.path.join(ROOT, "interactionModels", "model.yaml"), EXTRA,
-                 os.path.abspath(classifier.__file__), os.path.abspath(normalize.__file__)):
+    digest.update(json.dumps(samples_read(load_source())).encode("utf-8"))
+    for path in (EXTRA, os.path.abspath(classifier.__file__), os.path.abspath(normalize.__file__)):
         with open(path, "rb") as handle:
             digest.update(handle.read())
     digest.update(json.dumps(trained_content(), sort_keys=True).encode("utf-8"))
