@@ -185,6 +185,14 @@ def test_the_locales_are_one_list(monkeypatch, capsys):
     assert any("skill.json publishes" in p for p in build_model.locale_problems(source))
 
 
+def test_every_table_kept_per_locale_covers_the_locales():
+    """Tables that hold a value per locale (not lists of locales) have one for each."""
+    from msguide_sim.chat import LOCALE_TIME_ZONES
+    from msguide_tools import eval_sets
+    for table in (LOCALE_TIME_ZONES, eval_sets.EMERGENCY_NUMBER, eval_sets.CRISIS_LINE):
+        assert sorted(table) == sorted(LOCALES)
+
+
 def test_square_brackets_are_optional_words():
     """hassil's notation: [x] may be left out, [a|b] is a choice that may be."""
     assert build_model.expand("[my] [ms] {symptom}") == ["ms {symptom}", "my ms {symptom}",
