@@ -11,7 +11,7 @@ COPY requirements/ requirements/
 COPY lambda/ lambda/
 COPY msguide_web/ msguide_web/
 COPY msguide_sim/ msguide_sim/
-COPY tools/ tools/
+COPY msguide_tools/ msguide_tools/
 COPY skill-package/assets/ skill-package/assets/
 RUN pip install --no-cache-dir --no-deps --no-build-isolation . \
     && mkdir /data && chown nobody /data

@@ -201,7 +201,7 @@ def main():
 
     os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
     # Both skills start from compiled bytecode, as a Lambda package built by
-    # tools/package_lambda.py does (Lambda's file system is read-only, so
+    # msguide_tools/package_lambda.py does (Lambda's file system is read-only, so
     # bytecode that is not shipped is recompiled on every cold start).
     import compileall
     for folder in SKILLS.values():

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/urgent_thresholds.py
 
-Trains the detector (tools/train_understanding.py's urgent_examples, the tuning part
+Trains the detector (msguide_tools/train_understanding.py's urgent_examples, the tuning part
 only) on four folds and scores the fifth, so each phrasing is judged by a detector
 that never saw it; prints recall of urgent phrasings and false alarms on calm ones at
 each threshold. The held-back parts are never read.

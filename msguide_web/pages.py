@@ -2,7 +2,7 @@
 
     GET /privacy, /terms  PRIVACY.md and TERMS.md as plain, readable HTML pages
     GET /icon-108.png, /icon-512.png  the skill's icons (skill-package/assets), for
-                  the manifest's icon URLs (tools/publish_urls.py writes all four URLs)
+                  the manifest's icon URLs (msguide_tools/publish_urls.py writes all four URLs)
 
 Each page is rendered and each icon read once, when the blueprint is registered
 on an app.

@@ -7,8 +7,12 @@ import threading
 
 import pytest
 
+from msguide_tools import build_model
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAMBDA_DIR = os.path.join(ROOT, "lambda")
+# The skill's locales, as interactionModels/model.yaml lists them (the one list).
+LOCALES = build_model.locales()
 # ../shared (the fact sheet, the seed, voice_eval) as CI has it; MSGUIDE_SHARED points
 # elsewhere, for a checkout that is not next to it (a git worktree)
 SHARED = os.environ.get("MSGUIDE_SHARED") or os.path.join(os.path.dirname(ROOT), "shared")

@@ -1,4 +1,4 @@
-"""tools/certcheck.py: green on the skill, red on a skill that breaks the rules."""
+"""msguide_tools/certcheck.py: green on the skill, red on a skill that breaks the rules."""
 
 import json
 import subprocess
@@ -13,7 +13,7 @@ from msguide_tools import certcheck
 
 
 def test_the_skill_passes_its_certification_self_check():
-    done = subprocess.run([sys.executable, "tools/certcheck.py"], cwd=ROOT,
+    done = subprocess.run([sys.executable, "msguide_tools/certcheck.py"], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     last = done.stdout.strip().splitlines()[-1]

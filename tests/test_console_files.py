@@ -9,7 +9,7 @@ from msguide_tools import console_files
 
 
 def test_the_files_are_fresh_and_deterministic():
-    assert console_files.main(["--check"]) == 0, "run python tools/console_files.py"
+    assert console_files.main(["--check"]) == 0, "run python msguide_tools/console_files.py"
     assert console_files.files("x") == console_files.files("x")
 
 

@@ -4,10 +4,9 @@ import json
 import os
 import re
 
-from conftest import ROOT
+from conftest import LOCALES, ROOT
 from msguide_sim.nlu import VoiceModel
 
-LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"]
 
 
 def load(*parts):
@@ -53,7 +52,7 @@ def test_example_phrases_exist_in_the_model():
 def test_the_icons_are_the_projects_own_sizes_and_contrast():
     import struct
     from msguide_tools import make_icons
-    assert make_icons.main(["--check"]) == 0, "run python tools/make_icons.py"
+    assert make_icons.main(["--check"]) == 0, "run python msguide_tools/make_icons.py"
     for size in (108, 512):
         data = open(os.path.join(ROOT, "skill-package", "assets", "icon-%d.png" % size), "rb").read()
         assert data[:8] == b"\x89PNG\r\n\x1a\n"

@@ -141,19 +141,19 @@ def test_contributing_and_the_voice_model_page_say_where_a_phrasing_goes():
         assert "docs/adding-phrasings.md" in handle.read()
     with open(os.path.join(ROOT, "docs", "adding-phrasings.md"), encoding="utf-8") as handle:
         page = handle.read()
-    for source, command in [("topics.json", "tools/train_understanding.py"),
-                            ("triage.json", "tools/eval_sets.py score"),
-                            ("tests/data/safety_cases.yaml", "tools/console_files.py"),
-                            ("interactionModels/understanding.yaml", "tools/train_understanding.py"),
-                            ("interactionModels/model.yaml", "tools/build_model.py")]:
+    for source, command in [("topics.json", "msguide_tools/train_understanding.py"),
+                            ("triage.json", "msguide_tools/eval_sets.py score"),
+                            ("tests/data/safety_cases.yaml", "msguide_tools/console_files.py"),
+                            ("interactionModels/understanding.yaml", "msguide_tools/train_understanding.py"),
+                            ("interactionModels/model.yaml", "msguide_tools/build_model.py")]:
         assert source in page and command in page, (source, command)
 
 
 def test_every_command_the_phrasing_page_names_exists():
     with open(os.path.join(ROOT, "docs", "adding-phrasings.md"), encoding="utf-8") as handle:
         page = handle.read()
-    for tool in set(re.findall(r"tools/([a-z_]+\.py)", page)):
-        assert os.path.exists(os.path.join(ROOT, "tools", tool)), tool
+    for tool in set(re.findall(r"msguide_tools/([a-z_]+\.py)", page)):
+        assert os.path.exists(os.path.join(ROOT, "msguide_tools", tool)), tool
     for test_file in set(re.findall(r"tests/(test_[a-z_]+\.py)", page)):
         assert os.path.exists(os.path.join(ROOT, "tests", test_file)), test_file
     for name in set(re.findall(r"`(test_[a-z_]+)`", page)):     # tests the page says to extend

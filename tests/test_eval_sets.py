@@ -1,6 +1,6 @@
 """The project's own safety and ordinary-question sets, through the strict matcher
 and the real handler. The held-back part is asserted only as totals: its failures
-are never printed (tools/eval_sets.py refuses to), so it stays unseen while tuning."""
+are never printed (msguide_tools/eval_sets.py refuses to), so it stays unseen while tuning."""
 
 import os
 import sys

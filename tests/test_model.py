@@ -7,14 +7,14 @@ import os
 import re
 
 import pytest
+import yaml
 
-from conftest import ROOT
+from conftest import LOCALES, ROOT
 from msguide.content import default_content
 from msguide.handlers.answers import SLOT_INTENTS
 
 from msguide_tools import build_model
 
-LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"]
 REQUIRED_BUILTINS = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent",
                      "AMAZON.FallbackIntent", "AMAZON.NavigateHomeIntent"}
 HANDLED_ELSEWHERE = {"ResearchIntent", "SearchIntent", "MassageQuestionIntent", "SetReminderIntent", "ListRemindersIntent",
@@ -36,7 +36,7 @@ TYPES = {t["name"]: t for t in MODEL.get("types", [])}
 
 def test_built_files_are_fresh():
     stale = build_model.stale_files(build_model.build_all())
-    assert not stale, "run python tools/build_model.py; stale: %s" % stale
+    assert not stale, "run python msguide_tools/build_model.py; stale: %s" % stale
 
 
 def test_staleness_check_notices_a_change(tmp_path):
@@ -170,6 +170,91 @@ def test_sample_pattern_expansion():
     assert build_model.expand("<x> y", {"x": "(p|q)"}) == ["p y", "q y"]
     with pytest.raises(build_model.ModelSourceError):
         build_model.expand("<nope> y", {})
+
+
+def test_the_locales_are_one_list(monkeypatch, capsys):
+    """model.yaml's locales are the skill's: its wording (which Lambda reads without
+    model.yaml) and the manifest must agree, or the build refuses to run."""
+    from msguide import wording
+    assert build_model.locale_problems() == []
+    assert build_model.main(["--check"]) == 0
+    monkeypatch.setattr(wording, "LOCALES", ("en-US", "en-GB"))
+    assert build_model.main(["--check"]) == 1
+    assert "msguide/wording.py LOCALES is en-US, en-GB" in capsys.readouterr().out
+    source = dict(build_model.load_source(), locales=["en-US", "en-GB"])
+    assert any("skill.json publishes" in p for p in build_model.locale_problems(source))
+
+
+def test_every_table_kept_per_locale_covers_the_locales():
+    """Tables that hold a value per locale (not lists of locales) have one for each."""
+    from msguide_sim.chat import LOCALE_TIME_ZONES
+    from msguide_tools import eval_sets
+    for table in (LOCALE_TIME_ZONES, eval_sets.EMERGENCY_NUMBER, eval_sets.CRISIS_LINE):
+        assert sorted(table) == sorted(LOCALES)
+
+
+def test_square_brackets_are_optional_words():
+    """hassil's notation: [x] may be left out, [a|b] is a choice that may be."""
+    assert build_model.expand("[my] [ms] {symptom}") == ["ms {symptom}", "my ms {symptom}",
+                                                         "my {symptom}", "{symptom}"]
+    assert build_model.expand("what [kind of|type of] massage") == [
+        "what kind of massage", "what massage", "what type of massage"]
+    assert build_model.expand("a [(b|c) d] e") == ["a b d e", "a c d e", "a e"]
+    assert build_model.expand("massage[s] for <x>", {"x": "[me|ms]"}) == [
+        "massage for", "massage for me", "massage for ms", "massages for", "massages for me", "massages for ms"]
+    # the older way still means the same
+    assert build_model.expand("(my |)(ms |){symptom}") == build_model.expand("[my] [ms] {symptom}")
+
+
+@pytest.mark.parametrize("pattern", ["[my {symptom}", "(my|your {symptom}", "my] {symptom}", "(a|[b)]"])
+def test_an_unbalanced_bracket_is_refused_at_build(pattern):
+    with pytest.raises(build_model.ModelSourceError, match="unbalanced"):
+        build_model.expand(pattern)
+
+
+def test_the_voice_model_has_no_empty_choice_left():
+    from msguide_tools import optional_brackets
+    assert optional_brackets.main(["--check"]) == 0, "run python msguide_tools/optional_brackets.py"
+
+
+def test_the_bracket_rewrite_keeps_every_sample_and_the_file():
+    from msguide_tools import optional_brackets
+    text = ("# a comment (keep |) me\n"
+            "vocab:\n"
+            "  who: (my wife |my son |)\n"
+            "intents:\n"
+            "  AIntent:\n"
+            "    samples:\n"
+            "      - (and |)what about (my |)(ms |){symptom}   \n"
+            "      - \"{symptom} (please|)\"\n"
+            "      - is it (safe|ok) (for me|)\n"
+            "      - massage(s|) for <who>me\n"
+            "      - foo(bar |)baz\n"
+            "      - tell me (| please| now)\n")
+    new, changed = optional_brackets.rewrite(text)
+    assert new.splitlines() == [
+        "# a comment (keep |) me",
+        "vocab:",
+        '  who: "[my wife |my son ]"',         # "<who>me": moving the space out would join words
+        "intents:",
+        "  AIntent:",
+        "    samples:",
+        '      - "[and] what about [my] [ms] {symptom}"',
+        '      - "{symptom} [please]"',
+        "      - is it (safe|ok) [for me]",
+        "      - massage[s] for <who>me",
+        "      - foo[bar ]baz",                # the space stays inside: "foobaz" is a sample
+        "      - tell me [please|now]"]
+    assert changed == 7
+    assert optional_brackets.leftovers(text) == [(3, "(my wife |my son |)"), (7, "(and |)what about (my |)(ms |){symptom}"),
+                                                 (8, "{symptom} (please|)"), (9, "is it (safe|ok) (for me|)"),
+                                                 (10, "massage(s|) for <who>me"), (11, "foo(bar |)baz"),
+                                                 (12, "tell me (| please| now)")]
+    assert optional_brackets.leftovers(new) == []
+    assert optional_brackets.rewrite(new) == (new, 0)                    # safe to run again
+    before, after = yaml.safe_load(text), yaml.safe_load(new)
+    for old, converted in zip(before["intents"]["AIntent"]["samples"], after["intents"]["AIntent"]["samples"]):
+        assert build_model.expand(old, before["vocab"]) == build_model.expand(converted, after["vocab"])
 
 
 def test_a_sample_in_two_intents_is_refused_at_build():

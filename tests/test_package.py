@@ -28,10 +28,10 @@ def test_zip_is_at_most_5_mb_and_holds_only_what_lambda_needs(package):
     tops = {n.split("/")[0] for n in names}
     assert {"lambda_function.py", "msguide", "ask_sdk_core", "ask_sdk_model", "lunr"} <= tops
     for unwanted in ("flask", "flask_ask_sdk", "werkzeug", "waitress", "msguide_web", "msguide_sim",
-                     "pytest", "yaml", "cryptography", "tests", "tools"):
+                     "pytest", "yaml", "cryptography", "tests", "tools", "msguide_tools"):
         assert unwanted not in tops, unwanted
     for data in ("topics.json", "triage.json", "understanding.json"):
-        assert "msguide/content/" + data in names
+        assert "msguide/data/" + data in names
     if package_lambda.runtime_python():          # bytecode for the runtime's Python (3.12)
         tag = "cpython-%s" % package_lambda.RUNTIME_PYTHON.replace(".", "")
         assert any(n.startswith("msguide/__pycache__/") and n.endswith(tag + ".pyc") for n in names)

@@ -1,7 +1,7 @@
 """Unseen phrasings through the strict matcher (exact samples only) and the real handler.
 
 These phrasings were written while the keyword search was tuned, so they are
-tuning data, not a held-back measure: tools/eval_sets.py keeps the held-back
+tuning data, not a held-back measure: msguide_tools/eval_sets.py keeps the held-back
 sets. A "Do you mean"-style question is answered "yes", as voice_eval does.
 """
 

@@ -15,6 +15,7 @@ import pytest
 from alexa import Session, confirmed, sender, speech_text, turn
 from msguide import persistence
 from msguide.content import default_content
+from conftest import LOCALES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -254,7 +255,7 @@ def test_the_forget_me_prompt_names_plainly_everything_the_record_holds():
     from msguide.wording import for_locale
     everything = clean(FULL_RECORD)
     assert set(everything) == set(FORGET_NAMES)           # a new field needs its words here and in the prompt
-    for locale in ("en-US", "en-GB", "en-CA", "en-AU", "en-IN"):
+    for locale in LOCALES:
         asked = for_locale(locale)["forget_confirm"]
         for field, words in FORGET_NAMES.items():
             assert words in asked, (locale, field)

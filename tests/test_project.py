@@ -56,7 +56,7 @@ def test_the_packages_are_installed_from_where_they_live():
     import msguide_web
     assert os.path.dirname(lambda_function.__file__) == os.path.join(ROOT, "lambda")
     assert os.path.dirname(msguide.__file__) == os.path.join(ROOT, "lambda", "msguide")
-    assert os.path.dirname(msguide_tools.build_model.__file__) == os.path.join(ROOT, "tools")
+    assert os.path.dirname(msguide_tools.build_model.__file__) == os.path.join(ROOT, "msguide_tools")
     assert os.path.dirname(msguide_web.__file__) == os.path.join(ROOT, "msguide_web")
 
 

@@ -132,7 +132,7 @@ def test_an_older_apl_runtime_gets_a_document_it_supports(handler, reported, doc
     device = dict(SCREENS["hub-landscape-medium"], apl=reported)
     user = Session(screen=device)
     sent = screen_of(handler(user.intent("AMAZON.HelpIntent"), None))["document"]
-    expected = json.load(open(os.path.join(ROOT, "lambda", "msguide", "content", "apl", document)))
+    expected = json.load(open(os.path.join(ROOT, "lambda", "msguide", "data", "apl", document)))
     assert sent == expected
     version = tuple(int(p) for p in sent["version"].split("."))
     assert version <= tuple(int(p) for p in reported.split("."))
@@ -163,7 +163,7 @@ def contrast(a, b):
 
 @pytest.mark.parametrize("name", ["screen.json", "screen-basic.json"])
 def test_documents_are_large_high_contrast_and_without_images(name):
-    document = json.load(open(os.path.join(ROOT, "lambda", "msguide", "content", "apl", name)))
+    document = json.load(open(os.path.join(ROOT, "lambda", "msguide", "data", "apl", name)))
     base = document["resources"][0]
     colours = base["colors"]
     pairs = [("ink", "paper"), ("quiet", "paper"), ("ink", "urgentPaper")]
@@ -289,9 +289,9 @@ APL_1_0_COMPONENTS = {"Container", "Frame", "Image", "Pager", "ScrollView", "Seq
 
 
 def test_the_basic_document_uses_only_what_apl_1_0_has():
-    document = json.load(open(os.path.join(ROOT, "lambda", "msguide", "content", "apl", "screen-basic.json")))
+    document = json.load(open(os.path.join(ROOT, "lambda", "msguide", "data", "apl", "screen-basic.json")))
     types = set(re.findall(r'"type": "([A-Za-z]+)"', json.dumps(document)))
     assert types - {"APL"} <= APL_1_0_COMPONENTS and "layouts" not in document
-    full = json.load(open(os.path.join(ROOT, "lambda", "msguide", "content", "apl", "screen.json")))
+    full = json.load(open(os.path.join(ROOT, "lambda", "msguide", "data", "apl", "screen.json")))
     used = set(re.findall(r'"type": "([A-Za-z]+)"', json.dumps(full))) - {"APL", "SendEvent"}
     assert used <= APL_1_0_COMPONENTS | set(full["layouts"])

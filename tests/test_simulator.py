@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import LOCALES, ROOT
 from msguide_sim.nlu import VoiceModel
 
 
@@ -83,7 +83,7 @@ def run_failing(*args):
 
 
 def test_the_readme_demo_script_is_shipped_and_runs_in_every_locale():
-    for locale in ("en-GB", "en-US", "en-AU", "en-CA", "en-IN"):
+    for locale in LOCALES:
         out = run("--locale", locale, "script", "demo.txt")
         assert out.count("[LaunchRequest]") == 1 and "Sorry, I didn't catch" not in out
         assert out.count("session: ended") == 2
@@ -102,7 +102,7 @@ def test_user_mistakes_get_one_clear_line_not_a_traceback(args, expected):
 
 def test_help_lists_the_locales():
     out = run("--help")
-    for locale in ("en-US", "en-GB", "en-AU", "en-CA", "en-IN"):
+    for locale in LOCALES:
         assert locale in out
 
 

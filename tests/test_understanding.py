@@ -23,7 +23,7 @@ def read(words):
 
 
 def test_the_shipped_weights_are_fresh():
-    assert not train_understanding.is_stale(), "run python tools/train_understanding.py"
+    assert not train_understanding.is_stale(), "run python msguide_tools/train_understanding.py"
 
 
 def test_scoring_needs_no_numpy_or_scikit_learn():
@@ -121,3 +121,20 @@ def test_editing_an_answer_word_leaves_the_weights_fresh_but_a_question_does_not
     topic["questions"].append("does a rub perk me up when i'm flat")
     copy.write_text(json.dumps(data), encoding="utf-8")
     assert train_understanding.is_stale(), "a new question must make the weights stale"
+
+
+def test_how_the_voice_model_is_written_does_not_make_the_weights_stale():
+    """The trainer's digest takes model.yaml's samples as expanded: "[my]" written
+    "(my|)" (or a comment, or the locales) leaves it; a new sample does not."""
+    from msguide_tools.build_model import load_source
+    source = load_source()
+    before = train_understanding.samples_read(source)
+    old_way = dict(source, locales=["en-US"], intents={
+        name: dict(spec or {}, samples=[p.replace("[", "(").replace("]", "|)")
+                                         for p in (spec or {}).get("samples") or []])
+        for name, spec in source["intents"].items()})
+    assert old_way["intents"] != source["intents"]
+    assert train_understanding.samples_read(old_way) == before
+    more = dict(source, intents=dict(source["intents"], HeatIntent=dict(
+        source["intents"]["HeatIntent"], samples=source["intents"]["HeatIntent"]["samples"] + ["is a sauna ok"])))
+    assert train_understanding.samples_read(more) != before

@@ -341,8 +341,8 @@ def test_the_icons_are_served_where_publish_urls_points_the_manifest(live_server
     # publish_urls writes exactly the four paths this server answers, in a copy of the project
     copy = tmp_path / "project"
     shutil.copytree(os.path.join(ROOT, "skill-package"), copy / "skill-package")
-    shutil.copytree(os.path.join(ROOT, "tools"), copy / "tools")
-    done = subprocess.run([sys.executable, "tools/publish_urls.py", "https://skill.example.net/"],
+    shutil.copytree(os.path.join(ROOT, "msguide_tools"), copy / "msguide_tools")
+    done = subprocess.run([sys.executable, "msguide_tools/publish_urls.py", "https://skill.example.net/"],
                           cwd=copy, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     manifest = json.load(open(copy / "skill-package" / "skill.json"))["manifest"]
@@ -352,7 +352,7 @@ def test_the_icons_are_served_where_publish_urls_points_the_manifest(live_server
     for entry in manifest["privacyAndCompliance"]["locales"].values():
         assert (entry["privacyPolicyUrl"], entry["termsOfUseUrl"]) == (
             "https://skill.example.net/privacy", "https://skill.example.net/terms")
-    refused = subprocess.run([sys.executable, "tools/publish_urls.py", "http://plain.example.net"],
+    refused = subprocess.run([sys.executable, "msguide_tools/publish_urls.py", "http://plain.example.net"],
                              cwd=copy, capture_output=True, text=True)
     assert refused.returncode == 2 and "https://" in refused.stderr
 

@@ -1,4 +1,4 @@
-"""Load and validate the skill's content (content/topics.json).
+"""Load and validate the skill's content (data/topics.json).
 
 The content is data: one entry per topic with its short spoken answer, a
 longer "more" answer, and optional slot values, search keywords, safety reminder
@@ -16,7 +16,7 @@ import json
 import os
 import re
 
-CONTENT_FILE = os.path.join(os.path.dirname(__file__), "content", "topics.json")
+CONTENT_FILE = os.path.join(os.path.dirname(__file__), "data", "topics.json")
 
 MAX_ANSWER_WORDS = 35
 MAX_MORE_WORDS = 70

@@ -48,7 +48,7 @@ def request_locale(handler_input):
 
 
 def words_for(handler_input):
-    """The shared wording (msguide/wording.json) for the request's locale."""
+    """The shared wording (msguide/data/wording.json) for the request's locale."""
     return for_locale(request_locale(handler_input))
 
 
@@ -128,7 +128,7 @@ def reply(handler_input, say):
 def card(title, text):
     """A Standard card: the reply's words, with the skill's icons when they are hosted.
 
-    MSGUIDE_PUBLIC_URL is the https base that tools/publish_urls.py wrote into
+    MSGUIDE_PUBLIC_URL is the https base that msguide_tools/publish_urls.py wrote into
     skill.json (it serves /icon-108.png and /icon-512.png); without it the card
     has no image rather than a broken one.
     """

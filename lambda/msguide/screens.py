@@ -1,6 +1,6 @@
 """The screen that goes with a reply on devices with a display (APL).
 
-The documents are data (content/apl/*.json); this module only chooses one
+The documents are data (data/apl/*.json); this module only chooses one
 for the device's APL version and fills the "screen" datasource from what the
 reply said. Devices without Alexa.Presentation.APL in supportedInterfaces get
 no directive at all, and nothing here is loaded for them.
@@ -17,7 +17,7 @@ A button's args come back as the arguments of an Alexa.Presentation.APL.UserEven
 import json
 import os
 
-APL_DIR = os.path.join(os.path.dirname(__file__), "content", "apl")
+APL_DIR = os.path.join(os.path.dirname(__file__), "data", "apl")
 # (minimum APL version, file), newest first: a device gets the newest its runtime supports.
 DOCUMENTS = (((1, 4), "screen.json"), ((1, 0), "screen-basic.json"))
 TOKEN = "msguide-screen"

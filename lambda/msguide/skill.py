@@ -14,7 +14,7 @@ def build_skill(persistence_adapter="from environment", api_client=None, first_h
 
     The persistence adapter defaults to the one the environment configures
     (msguide.persistence); pass None for a skill that remembers nothing.
-    `first_handlers` are tried before the skill's own (tools/certcheck.py's
+    `first_handlers` are tried before the skill's own (msguide_tools/certcheck.py's
     tests put a deliberately broken one there).
     """
     default_content()          # fail at start-up, not mid-conversation

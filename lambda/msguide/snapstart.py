@@ -60,7 +60,7 @@ def intent(name, **slots):
 
 def typical_requests():
     """A launch, a slot question, a free-form one, yes, help and a session end:
-    the paths a first request takes (tools/package_lambda.py ships their bytecode)."""
+    the paths a first request takes (msguide_tools/package_lambda.py ships their bytecode)."""
     return [envelope({"type": "LaunchRequest"}), intent("SymptomIntent", symptom="fatigue"),
             intent("HeatIntent", heat="hot tub"), intent("SearchIntent", query="is massage good for ms fatigue"),
             intent("AMAZON.YesIntent"), intent("AMAZON.HelpIntent"),

@@ -11,8 +11,10 @@ import json
 import os
 import re
 
-WORDING_FILE = os.path.join(os.path.dirname(__file__), "wording.json")
-LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+WORDING_FILE = os.path.join(os.path.dirname(__file__), "data", "wording.json")
+# interactionModels/model.yaml's `locales`, which Lambda does not ship: the build
+# (msguide_tools/build_model.py) refuses to run when the two differ.
+LOCALES = ("en-US", "en-CA", "en-GB", "en-AU", "en-IN")
 DEFAULT_LOCALE = "en-US"
 
 _CACHE = {}

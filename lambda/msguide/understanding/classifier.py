@@ -1,9 +1,9 @@
 """The classifier: which topic some free-form words are about, and how sure.
 
 A linear classifier (multinomial logistic regression) trained at build time by
-tools/train_understanding.py on every voice-model sample, each topic's
+msguide_tools/train_understanding.py on every voice-model sample, each topic's
 questions and keywords, and written examples of off-topic and uncovered
-questions. Its weights ship as data (content/understanding.json) and are
+questions. Its weights ship as data (data/understanding.json) and are
 scored here in plain Python: no NumPy or scikit-learn at run time.
 
 Emergencies and crises are classes too, a second net behind the triage
@@ -21,7 +21,7 @@ import os
 from .normalize import tokens
 from .policy import URGENT, Evidence, Policy, read_policy
 
-UNDERSTANDING_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "content",
+UNDERSTANDING_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data",
                                   "understanding.json")
 CACHE_SIZE = 4096
 STOP = frozenset("a an the to of and is are am i my me it its it's that this for with do does "

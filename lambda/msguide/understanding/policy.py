@@ -1,7 +1,7 @@
 """The decision policy: from a classifier's ranking to what the skill does.
 
 Apart from scoring, so it can be read and tested with hand-made rankings. The
-thresholds are data (content/policy.json), checked at load; nothing here is
+thresholds are data (data/policy.json), checked at load; nothing here is
 trained. Four outcomes:
 - "answer": confident, say the topic (an urgent class is answered at once);
 - "confirm": unsure, ask "Are you asking about ...?" (yes answers it);
@@ -18,7 +18,7 @@ alone and is not answered as pregnancy.
 import json
 import os
 
-POLICY_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "content", "policy.json")
+POLICY_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "policy.json")
 POLICY_KEYS = ("answer", "confirm", "answer_outside_domain", "lexical_confirm", "urgent", "urgent_sure",
                "urgent_lean")
 # not a probability: how much a word must add to a class's score (above its average

@@ -1,6 +1,6 @@
 """Safety triage: the first check on every piece of words the skill receives.
 
-The rules are data (content/triage.json); this module is their one owner. It
+The rules are data (data/triage.json); this module is their one owner. It
 loads and validates them at start-up (a bad rule raises ContentError naming
 the file, the tier and the rule), replaces idioms by their meaning ("this
 fatigue is killing me" is "this fatigue is really bothering me"), then tries the tiers in order: crisis, emergency,
@@ -19,7 +19,7 @@ import re
 from ..content import ContentError, default_content, read_json
 from .normalize import words as normalize
 
-TRIAGE_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "content", "triage.json")
+TRIAGE_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "triage.json")
 _RULE_KEYS = ("all", "any_of", "none")
 CACHE_SIZE = 4096
 _VOCAB_REF = re.compile(r"<([a-z_]+)>")

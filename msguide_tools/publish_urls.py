@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Point skill.json's privacy, terms and icon URLs at where you host them.
 
-    python tools/publish_urls.py https://skill.example.net          # the web endpoint's host
-    python tools/publish_urls.py --check                            # print what is set now
+    python msguide_tools/publish_urls.py https://skill.example.net          # the web endpoint's host
+    python msguide_tools/publish_urls.py --check                            # print what is set now
 
 The committed skill.json carries placeholders on example.org, because the
 project has no public host of its own. Before submitting for certification,
@@ -10,7 +10,7 @@ run this with the https base URL that serves the project's pages: the web
 endpoint (python -m msguide_web) serves /privacy, /terms, /icon-108.png and
 /icon-512.png itself, so a self-hoster gives its own host. A Lambda-only
 deployment hosts PRIVACY.md, TERMS.md and skill-package/assets/ anywhere
-public with the same four paths. tools/certcheck.py reports placeholders.
+public with the same four paths. msguide_tools/certcheck.py reports placeholders.
 """
 
 import argparse

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Files for trying the deployed skill from the developer console and the ASK CLI.
 
-    python tools/console_files.py           # write console/<locale>/... (committed)
-    python tools/console_files.py --check   # exit 1 if any file is stale
-    python tools/console_files.py --skill-id amzn1.ask.skill.… --out var/console   # with your id
+    python msguide_tools/console_files.py           # write console/<locale>/... (committed)
+    python msguide_tools/console_files.py --check   # exit 1 if any file is stale
+    python msguide_tools/console_files.py --skill-id amzn1.ask.skill.… --out var/console   # with your id
 
 Per locale:
   replay-<name>.json        `ask dialog --replay console/en-US/replay-main.json`: the
@@ -31,9 +31,11 @@ import json
 import os
 import sys
 
+from msguide_tools import build_model
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "console")
-LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+LOCALES = build_model.locales()
 PLACEHOLDER_ID = "amzn1.ask.skill.REPLACE-WITH-YOUR-SKILL-ID"
 # Conversations: (said, the intent the model must choose; None for the launch phrase).
 CONVERSATIONS = {
@@ -133,7 +135,7 @@ def main(argv=None):
         with open(full, "w", encoding="utf-8") as handle:
             handle.write(text)
     for path in stale:
-        print("stale: console/%s (run tools/console_files.py)" % path, file=sys.stderr)
+        print("stale: console/%s (run msguide_tools/console_files.py)" % path, file=sys.stderr)
     return 1 if stale else 0
 
 

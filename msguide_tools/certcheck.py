@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Certification self-check: what a certification tester would try, offline.
 
-    python tools/certcheck.py            # table of checks; exit 1 if any fails
-    python tools/certcheck.py --failures # only the failed rows (and the totals)
+    python msguide_tools/certcheck.py            # table of checks; exit 1 if any fails
+    python msguide_tools/certcheck.py --failures # only the failed rows (and the totals)
 
 It sends real request envelopes through the real skill (msguide.skill, with a
 throw-away SQLite memory) in every locale, and reads the built interaction
@@ -50,8 +50,10 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+from msguide_tools import build_model
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+LOCALES = build_model.locales()
 
 LIMITS = {
     "speech_characters": 8000,
@@ -346,7 +348,7 @@ def manifest_checks(manifest=None):
     placeholders = sorted(set(u for u in urls if u and PLACEHOLDER_HOST.match(u)))
     results.append(Result("manifest", "all", "privacy, terms and icon URLs", True,
                           ("placeholder (example.org) until you publish: run "
-                           "`python tools/publish_urls.py https://<your host>`") if placeholders else ""))
+                           "`python msguide_tools/publish_urls.py https://<your host>`") if placeholders else ""))
     return results
 
 

@@ -12,8 +12,8 @@ SHA-256 of the id falls in the lowest HELD_PERCENT of the hash space, else
 "tune". Held-back cases are scored only as totals: `score --part held`
 refuses to print their failures, so nobody tunes on them by accident.
 
-    python tools/eval_sets.py score [--part tune|held|all] [--threshold 101] [--show-failures]
-    python tools/eval_sets.py write DIR      # voice_eval question sets, per part
+    python msguide_tools/eval_sets.py score [--part tune|held|all] [--threshold 101] [--show-failures]
+    python msguide_tools/eval_sets.py write DIR      # voice_eval question sets, per part
 
 The safety set's locale rotates over the five English locales by the same
 hash, so every locale's emergency number and crisis line is exercised.
@@ -25,10 +25,14 @@ import os
 import re
 import sys
 
+from msguide_tools import build_model
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "tests", "data")
 HELD_PERCENT = 30
-LOCALES = ("en-US", "en-CA", "en-GB", "en-AU", "en-IN")
+# A case's locale is its hash's turn through model.yaml's locales (so their order
+# deals the cases: reordering or adding one moves cases to other locales).
+LOCALES = build_model.locales()
 
 EMERGENCY_NUMBER = {"en-US": [r"\b911\b", "nine one one"], "en-CA": [r"\b911\b", "nine one one"],
                     "en-GB": [r"\b999\b", "nine nine nine"],

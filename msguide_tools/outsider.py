@@ -8,9 +8,9 @@ tests/data/outsider/first_sight.json and are the honest learning curve. Then eac
 case is put in the tuning part (70%) or the held-back part (30%) by a hash of its id;
 held-back failures are never printed.
 
-    python tools/outsider.py first-sight BATCH.yaml [...]   # score new batches, record them
-    python tools/outsider.py score [--part tune|held|all] [--show-failures] [--batch NAME]
-    python tools/outsider.py curve                          # docs/learning-curve.md
+    python msguide_tools/outsider.py first-sight BATCH.yaml [...]   # score new batches, record them
+    python msguide_tools/outsider.py score [--part tune|held|all] [--show-failures] [--batch NAME]
+    python msguide_tools/outsider.py curve                          # docs/learning-curve.md
 """
 
 import argparse
@@ -168,7 +168,7 @@ def write_curve():
     totals, _failures = score(all_cases())
     now = {part: summary(kinds) for part, kinds in totals.items()}
     lines = ["# Learning curve: outsider phrasings", "",
-             "Made by `python tools/outsider.py curve`; do not edit by hand. Each batch was",
+             "Made by `python msguide_tools/outsider.py curve`; do not edit by hand. Each batch was",
              "written by an independent author (a helper with a persona and a brief, who never",
              "saw the project's data, tests or voice model) and scored **at first sight**, before",
              "anything was changed for it, with the strict matcher (exact sample shapes only).",

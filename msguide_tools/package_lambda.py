@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the AWS Lambda deployment zip: only what the function needs.
 
-    python tools/package_lambda.py [--out build/lambda.zip] [--platform manylinux2014_aarch64]
+    python msguide_tools/package_lambda.py [--out build/lambda.zip] [--platform manylinux2014_aarch64]
 
 Contents: lambda_function.py, the msguide package (code, content, wording)
 and lambda/requirements.txt installed for the Lambda runtime (Python 3.12,

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Draw the skill's icons: skill-package/assets/icon-108.png and icon-512.png.
 
-    python tools/make_icons.py           # write them
-    python tools/make_icons.py --check   # exit 1 if the files differ from what this draws
+    python msguide_tools/make_icons.py           # write them
+    python msguide_tools/make_icons.py --check   # exit 1 if the files differ from what this draws
 
 A deep navy disc with a white open hand (four fingers and a thumb as rounded
 strokes) resting on a white bar, the massage table: simple, high contrast
@@ -100,7 +100,7 @@ def main(argv=None):
             handle.write(data)
         print("wrote", os.path.relpath(path, ROOT), len(data), "bytes")
     for path in stale:
-        print("stale:", os.path.relpath(path, ROOT), "(run tools/make_icons.py)", file=sys.stderr)
+        print("stale:", os.path.relpath(path, ROOT), "(run msguide_tools/make_icons.py)", file=sys.stderr)
     return 1 if stale else 0
 
 

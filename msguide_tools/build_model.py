@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Build the ASK interaction models from interactionModels/model.yaml.
 
-    python tools/build_model.py           # write skill-package/.../custom/<locale>.json
-    python tools/build_model.py --check   # exit 1 if the written files are stale
+    python msguide_tools/build_model.py           # write skill-package/.../custom/<locale>.json
+    python msguide_tools/build_model.py --check   # exit 1 if the written files are stale
 
 The authored file holds intents and sample patterns; the slot values and
-synonyms of the content slot types come from lambda/msguide/content/topics.json,
+synonyms of the content slot types come from lambda/msguide/data/topics.json,
 so a new synonym added to the content reaches the voice model by rebuilding.
 """
 
@@ -24,7 +24,9 @@ OUT_DIR = os.path.join(ROOT, "skill-package", "interactionModels", "custom")
 from msguide import content as content_module  # noqa: E402
 from msguide.understanding.carriers import KEPT_CARRIER_PREFIX, KEPT_ENDING_PREFIX  # noqa: E402
 
-_GROUP = re.compile(r"\(([^()]*)\)")
+# The innermost group: "(a|b)" a choice, "[a|b]" a choice that may be left out
+# (hassil's notation); "(a|b|)", an empty choice, still means the same as "[a|b]".
+_GROUP = re.compile(r"\(([^()\[\]]*)\)|\[([^()\[\]]*)\]")
 _VOCAB = re.compile(r"<([a-z_]+)>")
 MAX_SAMPLES_PER_PATTERN = 600
 
@@ -34,7 +36,9 @@ class ModelSourceError(ValueError):
 
 
 def expand(pattern, vocab=None):
-    """All sentences a sample pattern stands for: "(a|b|)" choices, <vocab>."""
+    """All sentences a sample pattern stands for: "(a|b)" choices, "[a]" optional
+    words, <vocab>. Spaces are tidied after, so "[my] {symptom}" is "my {symptom}"
+    and "{symptom}"."""
     vocab = vocab or {}
 
     def sub_vocab(match):
@@ -50,9 +54,15 @@ def expand(pattern, vocab=None):
         current = results.pop()
         match = _GROUP.search(current)
         if not match:
+            if re.search(r"[()\[\]]", current):
+                raise ModelSourceError("unbalanced bracket in %r" % pattern)
             done.append(" ".join(current.split()))
             continue
-        for option in match.group(1).split("|"):
+        if match.group(1) is not None:
+            options = match.group(1).split("|")
+        else:
+            options = match.group(2).split("|") + [""]
+        for option in options:
             results.append(current[:match.start()] + option + current[match.end():])
         if len(results) + len(done) > MAX_SAMPLES_PER_PATTERN:
             raise ModelSourceError("pattern %r expands to too many samples" % pattern)
@@ -90,7 +100,7 @@ def load_source(path=SOURCE):
     return source
 
 
-TRIAGE = os.path.join(ROOT, "lambda", "msguide", "content", "triage.json")
+TRIAGE = os.path.join(ROOT, "lambda", "msguide", "data", "triage.json")
 _WORDS = re.compile(r"[a-z][a-z']*")
 
 
@@ -130,6 +140,38 @@ def _add_open_starts(source, content, intents, owner):
         if sample not in owner:
             owner[sample] = "SearchIntent"
             search["samples"].append(sample)
+
+
+def locales(path=SOURCE):
+    """The skill's locales: model.yaml's `locales`, the one list every tool and test reads."""
+    if path not in _LOCALES:
+        _LOCALES[path] = tuple(load_source(path)["locales"])
+    return _LOCALES[path]
+
+
+_LOCALES = {}
+
+
+def locale_problems(source=None):
+    """What disagrees with model.yaml's locales: the skill's wording (msguide.wording,
+    which Lambda reads without model.yaml) and the manifest's publishing locales."""
+    from msguide import wording
+    wanted = tuple((source or load_source())["locales"])
+    found = []
+    if tuple(wording.LOCALES) != wanted:
+        found.append("msguide/wording.py LOCALES is %s; model.yaml's locales are %s"
+                     % (", ".join(wording.LOCALES), ", ".join(wanted)))
+    with open(wording.WORDING_FILE, encoding="utf-8") as handle:
+        worded = [k for k in json.load(handle) if re.fullmatch(r"[a-z]{2}-[A-Z]{2}", k)]
+    if sorted(worded) != sorted(wanted):
+        found.append("%s has locales %s; model.yaml's are %s"
+                     % (os.path.relpath(wording.WORDING_FILE, ROOT), ", ".join(worded), ", ".join(wanted)))
+    with open(os.path.join(ROOT, "skill-package", "skill.json"), encoding="utf-8") as handle:
+        published = list(json.load(handle)["manifest"]["publishingInformation"]["locales"])
+    if sorted(published) != sorted(wanted):
+        found.append("skill-package/skill.json publishes %s; model.yaml's locales are %s"
+                     % (", ".join(published), ", ".join(wanted)))
+    return found
 
 
 def build_language_model(source, content):
@@ -243,11 +285,16 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true",
                         help="only report stale files (exit 1 if any)")
     args = parser.parse_args(argv)
+    problems = locale_problems()
+    for problem in problems:
+        print("locales: %s" % problem)
+    if problems:
+        return 1
     models = build_all()
     if args.check:
         stale = stale_files(models)
         for path in stale:
-            print("stale: %s (run python tools/build_model.py)" % os.path.relpath(path, ROOT))
+            print("stale: %s (run python msguide_tools/build_model.py)" % os.path.relpath(path, ROOT))
         return 1 if stale else 0
     os.makedirs(OUT_DIR, exist_ok=True)
     for locale, model in models.items():

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Train the free-form understanding and write its weights as data.
 
-    python tools/train_understanding.py           # write lambda/msguide/content/understanding.json
-    python tools/train_understanding.py --check   # exit 1 if that file is stale
+    python msguide_tools/train_understanding.py           # write lambda/msguide/data/understanding.json
+    python msguide_tools/train_understanding.py --check   # exit 1 if that file is stale
 
 Examples (one class per topic, plus "offtopic" and "uncovered"):
 - every sample of an intent that one topic answers (interactionModels/model.yaml);
@@ -244,6 +244,15 @@ def trained_content():
     return [{key: topic.get(key) for key in TRAINED_FIELDS} for topic in data["topics"]]
 
 
+def samples_read(source):
+    """What training reads of model.yaml: each intent's samples, pattern by pattern, as
+    expanded. A comment, the locales or the way a pattern is written ("(my |)" or "[my]")
+    leave it, and so the weights, as they are."""
+    vocab = source.get("vocab") or {}
+    return [[name, [expand(p, vocab) for p in (spec or {}).get("samples") or []]]
+            for name, spec in source["intents"].items()]
+
+
 def inputs_digest():
     digest = hashlib.sha256()
     digest.update(("urgent %s" % URGENT_C).encode())
@@ -255,8 +264,8 @@ def inputs_digest():
             digest.update(handle.read())
     digest.update(("trainer %d %s %s %s %s" % (TRAINER_VERSION, MAX_PER_CLASS, QUESTION_WEIGHT, C,
                                               MIN_WEIGHT)).encode())
-    for path in (os.path.join(ROOT, "interactionModels", "model.yaml"), EXTRA,
-                 os.path.abspath(classifier.__file__), os.path.abspath(normalize.__file__)):
+    digest.update(json.dumps(samples_read(load_source())).encode("utf-8"))
+    for path in (EXTRA, os.path.abspath(classifier.__file__), os.path.abspath(normalize.__file__)):
         with open(path, "rb") as handle:
             digest.update(handle.read())
     digest.update(json.dumps(trained_content(), sort_keys=True).encode("utf-8"))
@@ -273,7 +282,7 @@ def train():
     texts, labels, sample_weights = balanced(as_heard(examples(source, content, extra), source))
     fitted = fit(texts, labels, LogisticRegression(C=C, max_iter=3000), sample_weights)
     return {
-        "about": "Weights of the free-form understanding, written by tools/train_understanding.py; "
+        "about": "Weights of the free-form understanding, written by msguide_tools/train_understanding.py; "
                  "do not edit by hand.",
         "inputs_sha256": inputs_digest(),
         "examples": len(texts),
@@ -300,7 +309,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.check:
         if is_stale():
-            print("stale: %s (run python tools/train_understanding.py)" % os.path.relpath(OUT, ROOT))
+            print("stale: %s (run python msguide_tools/train_understanding.py)" % os.path.relpath(OUT, ROOT))
             return 1
         return 0
     data = train()

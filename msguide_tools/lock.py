@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Lock every dependency, direct and transitive, with hashes (pip-tools).
 
-    python tools/lock.py            # re-resolve after editing requirements/*.in
-    python tools/lock.py --check    # offline: every lock matches its inputs and the others
+    python msguide_tools/lock.py            # re-resolve after editing requirements/*.in
+    python msguide_tools/lock.py --check    # offline: every lock matches its inputs and the others
 
 Inputs (what a person edits)      Lock (what everything installs)
-  requirements/lambda.in            lambda/requirements.txt   ASK CLI, tools/package_lambda.py
+  requirements/lambda.in            lambda/requirements.txt   ASK CLI, msguide_tools/package_lambda.py
   + requirements/web.in             requirements/web.lock     scripts/serve, Dockerfile
   + requirements/dev.in             requirements/dev.lock     scripts/test, CI
 
@@ -76,14 +76,14 @@ def problems():
     for lock, inputs in LOCKS:
         short = os.path.relpath(lock, ROOT)
         if not os.path.exists(lock):
-            found.append("%s is missing: run tools/lock.py" % short)
+            found.append("%s is missing: run msguide_tools/lock.py" % short)
             continue
         locked, unhashed = pins(lock)
         found += ["%s: %s has no hash" % (short, name) for name in unhashed]
         for name, operator, version in wanted(inputs):
             have = locked.get(name)
             if have is None:
-                found.append("%s does not lock %s: run tools/lock.py" % (short, name))
+                found.append("%s does not lock %s: run msguide_tools/lock.py" % (short, name))
             elif operator == "==" and have != version:
                 found.append("%s locks %s %s, the input asks for %s" % (short, name, have, version))
             elif operator == ">=" and _version_tuple(have) < _version_tuple(version):
@@ -118,7 +118,7 @@ def compile_locks():
                    "--resolver=backtracking", "--output-file", os.path.relpath(lock, ROOT)]
         command += [os.path.join("requirements", name) for name in inputs]
         subprocess.run(command, cwd=ROOT, check=True,
-                       env=dict(os.environ, CUSTOM_COMPILE_COMMAND="python tools/lock.py"))
+                       env=dict(os.environ, CUSTOM_COMPILE_COMMAND="python msguide_tools/lock.py"))
         print("locked", os.path.relpath(lock, ROOT))
 
 
