@@ -30,6 +30,21 @@ import re
 CONTENT_FILE = os.path.join(os.path.dirname(__file__), "content", "topics.json")
 PACK_FORMAT = 1         # bump when Topic's or Content's attributes change
 
+
+class _Pattern:
+    """A regular expression compiled on first use: the rules' patterns are needed
+    only when content is validated in full, not when a fresh pack is loaded
+    (compiling them cost 0.4 ms of every cold start)."""
+
+    def __init__(self, *args):
+        self._args, self._compiled = args, None
+
+    def __getattr__(self, name):          # match, findall, pattern, ...
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return getattr(self._compiled, name)
+
+
 MAX_ANSWER_WORDS = 35
 MAX_MORE_WORDS = 70
 MIN_QUESTIONS = 3
@@ -44,17 +59,17 @@ _REQUIRED = {"id": str, "group": str, "title": str, "label": str,
              "answer": list, "more": list}
 SPOKEN_PARTS = ("answer", "more")
 _SENTENCE_FIELDS = ("say", "facts")
-_FACT_ID = re.compile(r"^[a-z]+-\d+$")
+_FACT_ID = _Pattern(r"^[a-z]+-\d+$")
 _OPTIONAL = {"intent": str, "related": str, "research": str, "slots": list, "keywords": list,
              "safety": str, "reminder": dict, "template": bool,
              "emergency": bool, "pace": str, "outside_us": dict, "questions": list,
              "sensitive": bool}
 _SLOT_FIELDS = ("type", "value", "synonyms", "say")
 # An answer must name its subject: "Yes." or "It may." answers whatever was asked.
-BARE_OPENING = re.compile(r"^\s*(yes|no|yeah|nope|it may|it might|it can|it does|often,? yes|quite a lot|sure|definitely|probably|maybe|not really|absolutely|of course)\b", re.I)
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_SLOT_TEXT = re.compile(r"^[a-z][a-z' ]*[a-z]$")
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+BARE_OPENING = _Pattern(r"^\s*(yes|no|yeah|nope|it may|it might|it can|it does|often,? yes|quite a lot|sure|definitely|probably|maybe|not really|absolutely|of course)\b", re.I)
+_ID = _Pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_SLOT_TEXT = _Pattern(r"^[a-z][a-z' ]*[a-z]$")
+_PLACEHOLDER = _Pattern(r"\{([a-z_]+)\}")
 
 
 class ContentError(ValueError):
