@@ -32,15 +32,22 @@ def prepare(skill):
     warm = getattr(skill.persistence_adapter, "warm", None)
     if warm is not None:
         warm()
-    from .understanding.soundalike import default_soundalike
-    default_soundalike().respell("warming up the soundalike names")   # loads jellyfish, keys the names
-    prime()
+    warm_up()
     try:
         from snapshot_restore_py import register_after_restore   # in Lambda's Python 3.12+ runtime
     except ImportError:
         return True
     register_after_restore(lambda: renew(skill))
     return True
+
+
+def warm_up():
+    """Pay now every first-time cost of the typical requests (no store touched, no
+    request sent anywhere): a snapshot init, and `python -m msguide_web` before it
+    serves, so no user's first question waits ~100 ms for rules, weights and index."""
+    from .understanding.soundalike import default_soundalike
+    default_soundalike().respell("warming up the soundalike names")   # loads jellyfish, keys the names
+    prime()
 
 
 def envelope(request, user="amzn1.ask.account.warm-up", new=True):
