@@ -189,8 +189,9 @@ def main(argv=None):
         print("msguide_web: %s" % exc, file=sys.stderr)
         return 2
     started = time.perf_counter()
-    from msguide.snapstart import warm_up
+    from msguide.snapstart import settle, warm_up
     warm_up()          # the first free-form question need not wait for rules, weights and index
+    settle()           # and no garbage collection walks what lives as long as the process
     log.info("warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
     log.info("serving on http://%s:%d/ (verification %s, skill id %s; %d threads, "
              "%d connections, %d s channel timeout, %d s request timeout)", args.host, args.port,
