@@ -6,14 +6,18 @@
 Measures, for the skill ("target") and bench/baseline ("baseline"):
   cold   fresh Python processes: import of lambda_function plus the first
          answered LaunchRequest (median of --cold-runs, target and baseline
-         alternating)
+         alternating); wall clock (the target) and the process's CPU time
+         (steadier on a shared machine: it leaves out time spent waiting for a core)
   warm   per-request time over a realistic mix of envelopes, in-process
          through `handler` (median and p95); each envelope of a session
          carries the session attributes the skill returned before it, as
          Alexa's do (conversation())
   memory peak resident set size of the cold+warm process (median)
   http   requests per second of the endpoint under waitress at concurrency
-         16, both served by flask-ask-sdk's SkillAdapter (median of rounds)
+         16, both served by flask-ask-sdk's SkillAdapter (median of rounds),
+         counted from the server's first answer (python -m msguide_web binds
+         its port before it builds and warms the skill), and the server's CPU
+         milliseconds per request
 With --dynamodb it measures the Lambda path instead (bench/cold_dynamodb.py:
 DynamoDB memory against moto in server mode, two baselines).
 It prints ratios target/baseline against the targets and how long it took
