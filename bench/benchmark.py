@@ -6,14 +6,18 @@
 Measures, for the skill ("target") and bench/baseline ("baseline"):
   cold   fresh Python processes: import of lambda_function plus the first
          answered LaunchRequest (median of --cold-runs, target and baseline
-         alternating)
+         alternating); wall clock (the target) and the process's CPU time
+         (steadier on a shared machine: it leaves out time spent waiting for a core)
   warm   per-request time over a realistic mix of envelopes, in-process
          through `handler` (median and p95); each envelope of a session
          carries the session attributes the skill returned before it, as
          Alexa's do (conversation())
   memory peak resident set size of the cold+warm process (median)
   http   requests per second of the endpoint under waitress at concurrency
-         16, both served by flask-ask-sdk's SkillAdapter (median of rounds)
+         16, both served by flask-ask-sdk's SkillAdapter (median of rounds),
+         counted from the server's first answer (python -m msguide_web binds
+         its port before it builds and warms the skill), and the server's CPU
+         milliseconds per request
 With --dynamodb it measures the Lambda path instead (bench/cold_dynamodb.py:
 DynamoDB memory against moto in server mode, two baselines).
 It prints ratios target/baseline against the targets and how long it took
@@ -26,6 +30,7 @@ import time
 _STARTED = time.perf_counter()
 
 import argparse  # noqa: E402
+import http.client  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
@@ -112,14 +117,14 @@ def worker(kind, warm, envelopes_file):
     with open(envelopes_file, encoding="utf-8") as handle:
         envelopes = json.load(handle)
     launch = json.loads(json.dumps(envelopes[0]))
-    begin = time.perf_counter()
+    begin, begin_cpu = time.perf_counter(), time.process_time()
     import importlib.util      # this kind's lambda_function.py, by path, as Lambda loads it
     spec = importlib.util.spec_from_file_location(
         "lambda_function", os.path.join(SKILLS[kind], "lambda_function.py"))
     lambda_function = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(lambda_function)
     response = lambda_function.handler(launch, None)
-    cold = time.perf_counter() - begin
+    cold, cold_cpu = time.perf_counter() - begin, time.process_time() - begin_cpu
     assert response["response"]["outputSpeech"], response
     times = []
     for i in range(warm):
@@ -129,7 +134,7 @@ def worker(kind, warm, envelopes_file):
         times.append(time.perf_counter() - started)
     import resource
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"cold": cold, "warm": times, "peak_kib": peak_kib}))
+    print(json.dumps({"cold": cold, "cold_cpu": cold_cpu, "warm": times, "peak_kib": peak_kib}))
 
 
 def environment(kind):
@@ -147,7 +152,14 @@ def run_worker(kind, warm, envelopes_file):
 
 # ------------------------------------------------------------------ http
 
-def start_server(kind, port):
+def start_server(kind, port, first):
+    """The server, once it has answered `first` (its mix's first request).
+
+    Ready means answering, not listening: `python -m msguide_web` binds its port
+    before it builds and warms the skill (so a busy port is said at once), and a
+    request sent then waits in the backlog; the baseline binds only when it is
+    built. Counting from the first answer keeps both servers' start-up out of
+    the throughput, as a load balancer's health check would."""
     if kind.startswith("target"):
         command = [sys.executable, "-m", "msguide_web", "--local-testing", "--port", str(port)]
     else:
@@ -156,26 +168,47 @@ def start_server(kind, port):
                               env=environment(kind))
     try:
         http_load.wait_for_port(port)
-    except SystemExit:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("POST", "/", body=first[0], headers=first[1])
+        reply = connection.getresponse()
+        reply.read()
+        connection.close()
+        if reply.status != 200:
+            raise SystemExit("%s: the first request was answered %d" % (kind, reply.status))
+    except (SystemExit, OSError):
         server.kill()
         raise
     return server
 
 
-def http_rate(kind, requests, envelopes, concurrency=16):
-    port = http_load.free_port()
-    server = start_server(kind, port)
-    items = [(json.dumps(e).encode(), {"Content-Type": "application/json"}) for e in envelopes]
+def cpu_seconds(pid):
+    """User + system CPU time a process has used so far (Linux /proc), or None."""
     try:
+        with open("/proc/%d/stat" % pid) as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def http_rate(kind, requests, envelopes, concurrency=16):
+    """(requests per second, the server's CPU milliseconds per request or None)."""
+    port = http_load.free_port()
+    items = [(json.dumps(e).encode(), {"Content-Type": "application/json"}) for e in envelopes]
+    server = start_server(kind, port, items[0])
+    try:
+        cpu_before = cpu_seconds(server.pid)
         latencies, failures, elapsed = http_load.run(   # the mix includes SessionEnded: no speech
             port, http_load.Requests(items, requests), concurrency,
             check=lambda status, body: status == 200)
+        cpu_after = cpu_seconds(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=10)
     if failures:
         raise SystemExit("%s: %d failed requests" % (kind, len(failures)))
-    return len(latencies) / elapsed
+    cpu_ms = None if cpu_before is None else (cpu_after - cpu_before) * 1000 / len(latencies)
+    return len(latencies) / elapsed, cpu_ms
 
 
 # ------------------------------------------------------------------ report
@@ -216,10 +249,13 @@ def main():
     for _ in range(args.cold_runs):
         for kind in SKILLS:                       # interleaved
             runs[kind].append(run_worker(kind, args.warm, files[kind]))
-    rates = {kind: [] for kind in SKILLS}
+    rates, cpus = {kind: [] for kind in SKILLS}, {kind: [] for kind in SKILLS}
     for _ in range(args.http_rounds):
         for kind in SKILLS:
-            rates[kind].append(http_rate(kind, args.http_requests, conversations[kind]))
+            rate, cpu_ms = http_rate(kind, args.http_requests, conversations[kind])
+            rates[kind].append(rate)
+            if cpu_ms is not None:
+                cpus[kind].append(cpu_ms)
 
     summary = {}
     for kind in SKILLS:
@@ -230,6 +266,10 @@ def main():
             "warm_p95_ms": round(http_load.percentile(warm, 0.95) * 1000, 3),
             "peak_rss_mib": round(statistics.median(r["peak_kib"] for r in runs[kind]) / 1024, 1),
             "http_rps": round(statistics.median(rates[kind]), 1),
+            "http_rps_rounds": [round(r, 1) for r in rates[kind]],
+            "http_cpu_ms_per_request": round(statistics.median(cpus[kind]), 3) if cpus[kind] else None,
+            "cold_ms_runs": [round(r["cold"] * 1000, 1) for r in runs[kind]],
+            "cold_cpu_ms": round(statistics.median(r["cold_cpu"] for r in runs[kind]) * 1000, 1),
         }
     b = summary["baseline"]
     all_ratios, all_verdicts = {}, {}
@@ -237,10 +277,13 @@ def main():
         t = summary[kind]
         ratios = {
             "cold": round(t["cold_ms"] / b["cold_ms"], 3),
+            "cold_cpu": round(t["cold_cpu_ms"] / b["cold_cpu_ms"], 3),
             "warm": round(t["warm_median_ms"] / b["warm_median_ms"], 3),
             "warm_p95": round(t["warm_p95_ms"] / b["warm_p95_ms"], 3),
             "memory": round(t["peak_rss_mib"] / b["peak_rss_mib"], 3),
             "http": round(t["http_rps"] / b["http_rps"], 3),
+            "http_cpu_per_request": (round(t["http_cpu_ms_per_request"] / b["http_cpu_ms_per_request"], 3)
+                                     if t["http_cpu_ms_per_request"] and b["http_cpu_ms_per_request"] else None),
         }
         all_ratios[kind] = ratios
         all_verdicts[kind] = {
@@ -252,19 +295,23 @@ def main():
         "platform": platform.platform(), "python": platform.python_version(),
         "cpus": os.cpu_count()}, "settings": vars(args), "summary": summary,
         "ratios": all_ratios, "targets": TARGETS, "met": all_verdicts}
-    print("%-17s %9s %12s %10s %9s %9s" % ("", "cold ms", "warm med ms", "warm p95", "RSS MiB", "HTTP r/s"))
+    print("%-17s %9s %12s %10s %9s %9s %13s" % ("", "cold ms", "warm med ms", "warm p95", "RSS MiB", "HTTP r/s",
+                                                "HTTP CPU ms/r"))
     for kind in SKILLS:
         s = summary[kind]
-        print("%-17s %9.1f %12.3f %10.3f %9.1f %9.1f" % (kind, s["cold_ms"], s["warm_median_ms"],
-                                                       s["warm_p95_ms"], s["peak_rss_mib"], s["http_rps"]))
+        print("%-17s %9.1f %12.3f %10.3f %9.1f %9.1f %13s" % (
+            kind, s["cold_ms"], s["warm_median_ms"], s["warm_p95_ms"], s["peak_rss_mib"], s["http_rps"],
+            "%.3f" % s["http_cpu_ms_per_request"] if s["http_cpu_ms_per_request"] else "-"))
     for kind, ratios in all_ratios.items():
         verdict = all_verdicts[kind]
-        print("%s/baseline: cold %.2f (<= %.2f %s), warm %.2f (<= %.2f %s), "
+        print("%s/baseline: cold %.2f (<= %.2f %s; CPU time %.2f), warm %.2f (<= %.2f %s), "
               "warm p95 %.2f, memory %.2f, http %.2f (>= %.2f %s)" % (
-                  kind, ratios["cold"], TARGETS["cold"], "ok" if verdict["cold"] else "MISSED",
+                  kind, ratios["cold"], TARGETS["cold"], "ok" if verdict["cold"] else "MISSED", ratios["cold_cpu"],
                   ratios["warm"], TARGETS["warm"], "ok" if verdict["warm"] else "MISSED",
                   ratios["warm_p95"], ratios["memory"],
-                  ratios["http"], TARGETS["http"], "ok" if verdict["http"] else "MISSED"))
+                  ratios["http"], TARGETS["http"], "ok" if verdict["http"] else "MISSED")
+              + (", server CPU per HTTP request %.2f" % ratios["http_cpu_per_request"]
+                 if ratios["http_cpu_per_request"] else ""))
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(result, handle, indent=2)

@@ -4,6 +4,9 @@
     python msguide_tools/build_model.py           # write skill-package/.../custom/<locale>.json
     python msguide_tools/build_model.py --check   # exit 1 if the written files are stale
 
+It also writes lambda/msguide/data/topics.packed, the content validated once
+for fast cold starts (msguide.content: a stale pack is never used, only slower).
+
 The authored file holds intents and sample patterns; the slot values and
 synonyms of the content slot types come from lambda/msguide/data/topics.json,
 so a new synonym added to the content reaches the voice model by rebuilding.
@@ -293,9 +296,13 @@ def main(argv=None):
     models = build_all()
     if args.check:
         stale = stale_files(models)
+        if not content_module.pack_is_fresh():
+            stale.append(content_module.packed_path(content_module.CONTENT_FILE))
         for path in stale:
             print("stale: %s (run python msguide_tools/build_model.py)" % os.path.relpath(path, ROOT))
         return 1 if stale else 0
+    if content_module.write_pack():
+        print("wrote %s" % os.path.relpath(content_module.packed_path(content_module.CONTENT_FILE), ROOT))
     os.makedirs(OUT_DIR, exist_ok=True)
     for locale, model in models.items():
         with open(out_path(locale), "w", encoding="utf-8") as handle:

@@ -85,9 +85,9 @@ def prune(target):
 WARM_UP = r"""
 import json, os, sys
 import lambda_function     # from the current folder: the staged package, as on Lambda
-from msguide.snapstart import typical_requests
+from msguide.snapstart import returning_user_requests, typical_requests
 
-for body in typical_requests():
+for body in typical_requests() + returning_user_requests():
     assert "response" in lambda_function.handler(body, None)
 print(json.dumps(sorted(m.__file__ for m in list(sys.modules.values())
                         if (getattr(m, "__file__", None) or "").startswith(os.getcwd() + os.sep))))

@@ -25,7 +25,9 @@ can also come from the environment:
 import argparse
 import logging
 import os
+import signal
 import sys
+import time
 
 from .app import MAX_BODY_BYTES, ConfigurationError
 
@@ -172,25 +174,43 @@ def main(argv=None):
     # waitress warns "Task queue depth is N" for every request queued behind
     # busy threads: under steady load that is one line per request, not a signal.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    from .access_log import BackgroundLog
     from .app import create_app
     skill = None
     if args.no_verify and _flag(os.environ, "MSGUIDE_FAKE_ALEXA_API", "1"):
         skill = _skill_with_fake_alexa_api()
+    access_log = BackgroundLog(log)
     try:
         slot.app = create_app(skill=skill, skill_id=args.skill_id, verify=not args.no_verify,
-                              any_skill=args.any_skill, record_dir=args.record)
+                              any_skill=args.any_skill, record_dir=args.record, access_log=access_log)
     except ConfigurationError as exc:
+        access_log.close()
         server.close()
         print("msguide_web: %s" % exc, file=sys.stderr)
         return 2
+    started = time.perf_counter()
+    from msguide.snapstart import settle, warm_up
+    warm_up()          # the first free-form question need not wait for rules, weights and index
+    settle()           # and no garbage collection walks what lives as long as the process
+    log.info("warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
     log.info("serving on http://%s:%d/ (verification %s, skill id %s; %d threads, "
              "%d connections, %d s channel timeout, %d s request timeout)", args.host, args.port,
              "OFF" if args.no_verify else "on",
              args.skill_id or ("ANY" if not args.no_verify else "not checked"),
              settings["threads"], settings["connection_limit"], settings["channel_timeout"],
              settings["request_timeout"])
-    server.run()                       # returns on Ctrl-C (waitress stops quietly)
+    # SIGTERM (docker stop, systemd, a supervisor) stops like Ctrl-C: waitress closes
+    # its sockets and the access log writes what it still holds.
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        server.run()                   # returns on Ctrl-C or SIGTERM (waitress stops quietly)
+    finally:
+        access_log.close()
     return 0
+
+
+def _stop(signum, frame):
+    raise SystemExit(0)                # in the main thread, inside waitress's loop
 
 
 if __name__ == "__main__":

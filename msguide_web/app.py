@@ -47,8 +47,13 @@ def _without_details(record):
 
 
 def create_app(skill=None, skill_id=None, verify=True, trust_store=None,
-               fetcher=None, max_body=MAX_BODY_BYTES, record_dir=None, any_skill=False):
+               fetcher=None, max_body=MAX_BODY_BYTES, record_dir=None, any_skill=False,
+               access_log=None):
     """Build the Flask app. `verify=False` and `record_dir` are for local testing only.
+
+    `access_log` is called with each request's log line (default: logged at INFO
+    on "msguide.web" by the request's own thread; `python -m msguide_web` passes
+    an access_log.BackgroundLog, which writes the same lines off the request threads).
 
     With verification on, a skill id is required: without one, any correctly
     signed request for any skill would be answered. `any_skill=True` allows
@@ -102,12 +107,14 @@ def create_app(skill=None, skill_id=None, verify=True, trust_store=None,
         g.started = time.perf_counter()
         g.summary = {}
 
+    write_line = access_log or log.info
+
     @app.after_request
     def log_request(response):
         if request.path != "/health" and log.isEnabledFor(logging.INFO):
             summary = g.get("summary") or {}
             started = g.get("started", time.perf_counter())
-            log.info(json.dumps({
+            write_line(json.dumps({
                 "request_id": summary.get("request_id", ""),
                 "request_type": summary.get("request_type", ""),
                 "intent": summary.get("intent", ""),

@@ -75,3 +75,34 @@ def test_a_session_the_user_opened_is_remembered_in_dynamodb(dynamodb_server):
     assert "Welcome back" in result["said"][-1]["text"] and "hot tubs" in result["said"][-1]["text"]
     assert any("ttl" in item for item in items(client))
     assert result["botocore"] is False                                   # never imported on this path
+
+
+RESTORED = r"""
+import json, sys
+import lambda_function      # AWS_LAMBDA_INITIALIZATION_TYPE=snap-start: the init a snapshot keeps
+from alexa import Session, speech_text
+user = Session()
+user.user_id = sys.argv[1]
+envelope = user.intent("HeatIntent", heat=("hot tub", "hot tub"))     # a one-shot, entity resolved
+before = set(sys.modules)
+reply = lambda_function.handler(envelope, None)
+print(json.dumps({"ssml": reply["response"]["outputSpeech"]["ssml"], "text": speech_text(reply),
+                  "imported": sorted(set(sys.modules) - before)}))
+"""
+
+
+def test_a_restored_snapshot_imports_nothing_for_a_returning_users_one_shot(dynamodb_server):
+    """Everything a first request would do for the first time was done in the snapshot
+    init: the memory's key and item code, the slowed answer, the slot's entity
+    resolution classes, the codec a new connection's host name needs."""
+    endpoint, _client = dynamodb_server
+    first = run(endpoint, ["launch", "SlowerIntent", "AMAZON.StopIntent"])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MSGUIDE_"))}
+    env.update(dynamodb_environment(endpoint), MSGUIDE_PERSISTENCE="dynamodb", MSGUIDE_TABLE=TABLE,
+               PYTHONPATH=os.path.join(ROOT, "tests"), AWS_LAMBDA_INITIALIZATION_TYPE="snap-start")
+    out = subprocess.run([sys.executable, "-c", RESTORED, first["user"]], env=env, cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    restored = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "hot tub" in restored["text"].lower() and '<prosody rate="80%">' in restored["ssml"]
+    assert restored["imported"] == []

@@ -95,6 +95,100 @@ def test_unreadable_files_fail_clearly(tmp_path):
         content_module.load(str(tmp_path / "missing.json"))
 
 
+# ------------------------------------------------------------- validated once, at build time
+
+def _same_content(a, b):
+    """Two Contents hold the same topics, indexes and tables."""
+    assert set(vars(a)) == set(vars(b))
+    for name, value in vars(a).items():
+        other = getattr(b, name)
+        if name == "path":
+            continue
+        if name == "topics":
+            assert list(value) == list(other)
+            for topic_id, topic in value.items():
+                for slot in type(topic).__slots__:
+                    assert getattr(topic, slot) == getattr(other[topic_id], slot), (topic_id, slot)
+        elif name in ("slot_topics", "reminder_topics", "intent_topics"):
+            assert {k: t.id for k, t in value.items()} == {k: t.id for k, t in other.items()}, name
+            assert all(other[k] is b.topics[t.id] for k, t in value.items()), name
+        else:
+            assert value == other, name
+
+
+def test_the_shipped_pack_is_fresh():
+    assert content_module.pack_is_fresh(), "run python tools/build_model.py (topics.packed is stale)"
+
+
+def test_the_pack_loads_exactly_what_full_validation_gives(monkeypatch):
+    checked = content_module.parse(raw_data(), content_module.CONTENT_FILE)
+    monkeypatch.setattr(content_module, "parse", lambda *a: pytest.fail("validated again at load"))
+    _same_content(checked, content_module.load())
+
+
+def _copy_with_pack(tmp_path):
+    target = tmp_path / "topics.json"
+    target.write_bytes(open(content_module.CONTENT_FILE, "rb").read())
+    (tmp_path / "topics.packed").write_bytes(open(content_module.packed_path(content_module.CONTENT_FILE), "rb").read())
+    return target
+
+
+def test_a_bad_edit_after_the_pack_was_made_still_fails_at_load(tmp_path):
+    target = _copy_with_pack(tmp_path)
+    data = raw_data()
+    data["topics"][7].update(answer=said("Yes, it does."))
+    target.write_text(json.dumps(data))
+    with pytest.raises(ContentError, match="opens with a bare 'Yes'"):
+        content_module.load(str(target))
+
+
+def test_a_good_edit_after_the_pack_was_made_is_what_the_skill_says(tmp_path):
+    target = _copy_with_pack(tmp_path)
+    data = raw_data()
+    data["topics"][7].update(answer=said("Massage after a cool shower may ease tight muscles."))
+    target.write_text(json.dumps(data))
+    loaded = content_module.load(str(target))
+    assert loaded.topics[data["topics"][7]["id"]].answer == "Massage after a cool shower may ease tight muscles."
+    # one changed byte is enough: the pack is used only for exactly the bytes it was made from
+    raw = open(content_module.CONTENT_FILE, "rb").read()
+    target.write_bytes(raw.replace(b"Massage", b"massage", 1))
+    seen = []
+    real_parse = content_module.parse
+    content_module.parse = lambda data, path: seen.append(path) or real_parse(data, path)
+    try:
+        content_module.load(str(target))
+    finally:
+        content_module.parse = real_parse
+    assert seen == [str(target)]
+
+
+@pytest.mark.parametrize("damage", [
+    lambda blob: blob[:len(blob) // 2],
+    lambda blob: b"not a pack",
+    lambda blob: b"",
+    lambda blob: __import__("marshal").dumps({"format": 0}),
+], ids=["truncated", "junk", "empty", "another format"])
+def test_a_damaged_or_foreign_pack_is_not_used(tmp_path, monkeypatch, damage):
+    target = _copy_with_pack(tmp_path)
+    packed = tmp_path / "topics.packed"
+    packed.write_bytes(damage(packed.read_bytes()))
+    seen = []
+    real_parse = content_module.parse
+    monkeypatch.setattr(content_module, "parse", lambda data, path: seen.append(path) or real_parse(data, path))
+    _same_content(CONTENT, content_module.load(str(target)))
+    assert seen == [str(target)]
+
+
+def test_write_pack_refuses_content_that_breaks_a_rule(tmp_path):
+    target = tmp_path / "topics.json"
+    data = raw_data()
+    data["topics"][6].update(related="nowhere")
+    target.write_text(json.dumps(data))
+    with pytest.raises(ContentError, match="unknown topic 'nowhere'"):
+        content_module.write_pack(str(target))
+    assert not (tmp_path / "topics.packed").exists()
+
+
 def test_every_answer_fits_one_breath():
     for topic in TOPICS:
         assert word_count(topic.answer) <= MAX_ANSWER_WORDS, topic.id

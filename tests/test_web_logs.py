@@ -109,3 +109,58 @@ def test_a_handler_error_is_one_log_line_naming_the_place_not_a_traceback(live_s
     assert errors[0].getMessage().startswith("handler error: ValueError at ")
     assert "test_web_logs.py" in errors[0].getMessage()
     assert "Traceback" not in caplog.text and "secret bladder" not in caplog.text
+
+
+# ------------------------------------------------------------------ the access log
+
+def test_every_answered_request_is_one_access_line_even_when_stopped_at_once():
+    """The access log is written off the request threads (msguide_web/access_log.py);
+    a line still queued when the server is told to stop (SIGTERM) is written, not lost."""
+    server = Served("--local-testing")
+    sent = []
+    try:
+        for number in range(40):
+            session = Session()
+            envelope = session.launch() if number % 2 else session.intent("AMAZON.HelpIntent")
+            sent.append((envelope["request"]["requestId"], envelope["request"]["type"]))
+            assert post(server.url, envelope)[0] == 200
+    finally:
+        log = server.stop()
+    lines = [json.loads(line.split(" INFO ", 1)[1]) for line in log.splitlines()
+             if " msguide.web INFO {" in line]
+    assert [(line["request_id"], line["request_type"]) for line in lines] == sent
+    assert all(set(line) == {"request_id", "request_type", "intent", "status", "latency_ms"} for line in lines)
+    assert {line["intent"] for line in lines} == {"", "AMAZON.HelpIntent"}
+    assert all(line["status"] == 200 for line in lines)
+    assert "amzn1.ask.account" not in log
+
+
+def test_the_background_log_writes_what_logging_would_in_order():
+    import io
+    import logging
+
+    from msguide_web.access_log import BackgroundLog
+
+    logger = logging.getLogger("msguide.test-access")
+    logger.propagate = False
+    stream, collected = io.StringIO(), []
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+
+    class Collect(logging.Handler):               # any other kind of handler gets each record
+        def emit(self, record):
+            collected.append(record.getMessage())
+
+    logger.handlers = [handler, Collect()]
+    logger.setLevel(logging.INFO)
+    try:
+        access = BackgroundLog(logger)
+        for number in range(500):
+            access('{"n": %d, "odd": "100%%"}' % number)
+        access.close()
+        access("after close")                     # written at once, by the caller
+    finally:
+        logger.handlers = []
+    expected = ['{"n": %d, "odd": "100%%"}' % n for n in range(500)] + ["after close"]
+    assert stream.getvalue().splitlines() == ["msguide.test-access INFO " + line for line in expected]
+    assert collected == expected

@@ -267,6 +267,7 @@ class Client:
         import hmac  # noqa: F401
         import http.client  # noqa: F401
         import zlib  # noqa: F401
+        import encodings.idna  # noqa: F401  (socket.getaddrinfo encodes a host name with it: 1 ms)
         if self.scheme == "https":
             self._context()
         sign({"host": self.host, "content-type": "application/x-amz-json-1.0", "x-amz-target": "warm-up"},
