@@ -364,7 +364,7 @@ def test_a_relative_reminder_is_listed_with_the_time_it_goes_off(handler, fake_a
     session = Session(api=fake_api, reminders_permission="GRANTED")
     confirmed(handler, session, session.intent("SetReminderIntent", after="PT2H", **BOOK))
     listed = speech_text(turn(handler, session, session.intent("ListRemindersIntent")))
-    from msguide.reminders_model import clock
+    from msguide.reminders.plan import clock
     at = datetime.datetime.now(LA) + datetime.timedelta(hours=2)
     said = ["to book a massage %s at %s" % (day, clock(moment)) for day in ("today", "tomorrow")
             for moment in (at, at - datetime.timedelta(minutes=1))]      # set a moment before now

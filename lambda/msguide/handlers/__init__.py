@@ -2,19 +2,23 @@
 
 `request_handlers()` lists them in the order the SDK should try them;
 `exception_handlers()` turns any unexpected error into a spoken apology.
+A feature answers "yes" and "no" to its own offers (an OfferAnswer per offer
+kind, before the generic HandleYes and HandleNo).
 """
 
 from .answers import (AnswerFreeFormQuestion, AnswerResearchQuestion,
                       AnswerSlotQuestion, AnswerTopicQuestion, TriageWhatWasSaid)
-from .conversation import (CloseSkill, GiveHelp, GiveMore, GoBack, HandleFallback,
-                           HandleNo, HandleYes, LaunchSkill, RepeatLast,
-                           StartOver)
+from .conversation import (AcceptMoreOffer, AcceptTopicOffer, CloseSkill, DeclineAnythingElse,
+                           GiveHelp, GiveMore, GoBack, HandleFallback, HandleNo, HandleYes,
+                           LaunchSkill, RepeatLast, StartOver)
 from .lifecycle import (AcknowledgeEvent, ApologiseForError, EndSession,
-                        ForgetDisabledUser, LogSkillError, SaveMemory)
+                        ForgetDisabledUser, LogSkillError, SaveMemory, SaveState)
 from .preferences import ChangePreference, RepeatSlowly
-from .privacy import ForgetMe
+from .privacy import AnswerForgetOffer, ForgetMe
+from .reminders import (AcceptReminderOffer, AnswerAmOrPm, AnswerCancelOffer,
+                        AnswerPermissionRequest, AnswerReminderConfirm, CancelReminder,
+                        ListReminders, SetReminder)
 from .screen import TouchScreen
-from .reminders import AnswerPermissionRequest, CancelReminder, ListReminders, SetReminder
 
 
 def request_handlers():
@@ -29,6 +33,15 @@ def request_handlers():
         ListReminders(),
         CancelReminder(),
         GiveHelp(),
+        # "yes" and "no" to an offer, by its kind (each feature's own), then the generic ones
+        AcceptMoreOffer(),
+        AcceptTopicOffer(),
+        DeclineAnythingElse(),
+        AcceptReminderOffer(),
+        AnswerReminderConfirm(),
+        AnswerAmOrPm(),
+        AnswerCancelOffer(),
+        AnswerForgetOffer(),
         HandleYes(),
         HandleNo(),
         GiveMore(),
@@ -51,7 +64,7 @@ def request_handlers():
 
 
 def response_interceptors():
-    return [SaveMemory()]
+    return [SaveState(), SaveMemory()]
 
 
 def exception_handlers():

@@ -1,15 +1,15 @@
-"""Reminders as data: what to remind, when, and the Reminders API request.
+"""The plan: what to remind, and when, as data.
 
-Pure functions, no I/O: the handlers in handlers/reminders.py read slots,
-call the Alexa APIs and speak; this module turns slot values into a Plan,
-a Plan and the device's local time into a schedule, and a schedule into the
-SDK's ReminderRequest. Reminder texts come from the content (topic.reminder).
+Pure functions, no I/O: the handlers in handlers/reminders.py read slots and
+speak, msguide.reminders.api calls the Alexa APIs; this module turns slot
+values into a Plan, and a Plan and the device's local time into a schedule
+and its words. Reminder texts come from the content (topic.reminder).
 """
 
 import datetime
 import re
 
-from .content import default_content
+from ..content import default_content
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -362,31 +362,3 @@ def spoken_duration(seconds):
         if count:
             parts.append("%d %s%s" % (count, name, "" if count == 1 else "s"))
     return " and ".join(parts[:2])
-
-
-def reminder_request(plan, first, time_zone, locale, now_utc):
-    """The SDK's ReminderRequest for a scheduled plan.
-
-    Once: SCHEDULED_ABSOLUTE at a local time. Repeating: the current
-    recurrence form (startDateTime + recurrenceRules, an RRULE), not the
-    deprecated freq/byDay. Relative ("in two hours"): SCHEDULED_RELATIVE.
-    """
-    from ask_sdk_model.services.reminder_management import (
-        AlertInfo, PushNotification, PushNotificationStatus, Recurrence, ReminderRequest,
-        SpokenInfo, SpokenText, Trigger, TriggerType)
-    if plan.after:
-        trigger = Trigger(object_type=TriggerType.SCHEDULED_RELATIVE, offset_in_seconds=plan.after,
-                          time_zone_id=time_zone)
-    elif plan.repeat:
-        trigger = Trigger(object_type=TriggerType.SCHEDULED_ABSOLUTE, time_zone_id=time_zone,
-                          recurrence=Recurrence(start_date_time=first,
-                                                recurrence_rules=[recurrence_rule(plan, first)]))
-    else:
-        trigger = Trigger(object_type=TriggerType.SCHEDULED_ABSOLUTE, scheduled_time=first,
-                          time_zone_id=time_zone)
-    text = reminder_of(plan.task)["text"]
-    return ReminderRequest(
-        request_time=now_utc.replace(tzinfo=None, microsecond=0),
-        trigger=trigger,
-        alert_info=AlertInfo(spoken_info=SpokenInfo(content=[SpokenText(locale=locale, text=text)])),
-        push_notification=PushNotification(status=PushNotificationStatus.ENABLED))
