@@ -16,6 +16,8 @@ import json
 import os
 import re
 
+from .wording import LOCALES
+
 CONTENT_FILE = os.path.join(os.path.dirname(__file__), "content", "topics.json")
 
 MAX_ANSWER_WORDS = 35
@@ -413,7 +415,6 @@ def _check_facts(path, facts, sources):
                 _fail(path, "facts", "fact %r: unknown source tag %r" % (fact, tag))
     for tag, name in sources.items():
         if isinstance(name, dict):
-            from .wording import LOCALES
             if set(name) != set(LOCALES) or not all(isinstance(n, str) for n in name.values()):
                 _fail(path, "sources", "source %r: a name per locale must name every locale (%s)"
                       % (tag, ", ".join(LOCALES)))

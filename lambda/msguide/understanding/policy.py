@@ -18,6 +18,8 @@ alone and is not answered as pregnancy.
 import json
 import os
 
+from ..content import ContentError
+
 POLICY_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "content", "policy.json")
 POLICY_KEYS = ("answer", "confirm", "answer_outside_domain", "lexical_confirm", "urgent", "urgent_sure",
                "urgent_lean")
@@ -48,7 +50,6 @@ class Reading:
 
 def read_policy(path=POLICY_FILE):
     """The thresholds, checked: each present, a number between 0 and 1."""
-    from ..content import ContentError
     with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
     for key in POLICY_KEYS:
