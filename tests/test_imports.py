@@ -30,7 +30,7 @@ def modules():
 
 
 def imports(name, path, known):
-    """[(imported module, line, is function-local)] of the package's own modules."""
+    """[(imported module, (first line, last line), is function-local)] of the package's own modules."""
     tree = ast.parse(open(path, encoding="utf-8").read(), path)
     package = name if path.endswith("__init__.py") else name.rpartition(".")[0]
     local_lines = set()
@@ -39,6 +39,8 @@ def imports(name, path, known):
             for inner in ast.walk(node):
                 if isinstance(inner, (ast.Import, ast.ImportFrom)):
                     local_lines.add(inner.lineno)
+    statements = {node.lineno: node.end_lineno for node in ast.walk(tree)
+                  if isinstance(node, (ast.Import, ast.ImportFrom))}
     found = []
     for node in ast.walk(tree):
         targets = []
@@ -55,7 +57,7 @@ def imports(name, path, known):
                        for alias in node.names]
         for target in targets:
             if target in known and target != name:
-                found.append((target, node.lineno, node.lineno in local_lines))
+                found.append((target, (node.lineno, statements[node.lineno]), node.lineno in local_lines))
     return found
 
 
@@ -118,7 +120,7 @@ def test_a_function_local_import_between_the_packages_modules_says_its_measured_
     untagged = []
     for name, path in sorted(known.items()):
         lines = open(path, encoding="utf-8").read().splitlines()
-        for target, line, local in imports(name, path, known):
-            if local and not TAG.search(lines[line - 1]):
-                untagged.append("%s:%d imports %s" % (os.path.relpath(path, ROOT), line, target))
+        for target, (first, last), local in imports(name, path, known):
+            if local and not any(TAG.search(line) for line in lines[first - 1:last]):
+                untagged.append("%s:%d imports %s" % (os.path.relpath(path, ROOT), first, target))
     assert untagged == []

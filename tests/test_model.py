@@ -11,7 +11,6 @@ import pytest
 from conftest import ROOT
 from msguide.content import default_content
 from msguide.handlers.answers import SLOT_INTENTS
-
 from msguide_tools import build_model
 
 LOCALES = ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"]

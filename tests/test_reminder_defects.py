@@ -47,6 +47,7 @@ def test_dynamodb_keeps_the_pending_reminder_through_consent(dynamodb_adapter, f
 
 def test_numbers_from_any_store_are_plain_on_read():
     from decimal import Decimal
+
     from msguide.memory import clean
     raw = {"pending_reminder": {"task": "book a massage", "repeat": "weekly", "weekday": Decimal(1),
                                 "date": None, "time": [Decimal(10), Decimal(0)], "after": None}}
@@ -201,6 +202,7 @@ def test_every_reminder_made_is_remembered_past_twenty(tmp_path, fake_api):
 
 def test_a_reminder_past_its_time_is_forgotten():
     import time
+
     from msguide.memory import clean
     raw = {"reminders": [{"token": "old", "task": "book a massage", "until": int(time.time()) - 10},
                          {"token": "new", "task": "book a massage", "until": int(time.time()) + 999},

@@ -429,9 +429,9 @@ def read_json(path):
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
     except OSError as exc:
-        raise ContentError("%s: cannot read: %s" % (path, exc))
+        raise ContentError("%s: cannot read: %s" % (path, exc)) from None
     except ValueError as exc:
-        raise ContentError("%s: not valid JSON: %s" % (path, exc))
+        raise ContentError("%s: not valid JSON: %s" % (path, exc)) from None
 
 
 def load(path=CONTENT_FILE):

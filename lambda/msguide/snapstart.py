@@ -34,11 +34,13 @@ def prepare(skill):
     warm = getattr(skill.persistence_adapter, "warm", None)
     if warm is not None:
         warm()
-    from .understanding.soundalike import default_soundalike   # lazy: 1.9 ms of a cold start that is no snapshot (measured)
+    from .understanding.soundalike import (
+        default_soundalike,  # lazy: 1.9 ms of a cold start that is no snapshot (measured)
+    )
     default_soundalike().respell("warming up the soundalike names")   # loads jellyfish, keys the names
     prime()
     try:
-        from snapshot_restore_py import register_after_restore   # in Lambda's Python 3.12+ runtime
+        from snapshot_restore_py import register_after_restore  # in Lambda's Python 3.12+ runtime
     except ImportError:
         return True
     register_after_restore(lambda: renew(skill))
@@ -75,6 +77,7 @@ def prime():
     weights, the search index, the SDK's serialiser) lands in the snapshot, and no
     store is touched."""
     import json
+
     from ask_sdk_model import RequestEnvelope
     spare = build_skill(persistence_adapter=None)
     for body in typical_requests():

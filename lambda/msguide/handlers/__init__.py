@@ -6,18 +6,49 @@ A feature answers "yes" and "no" to its own offers (an OfferAnswer per offer
 kind, before the generic HandleYes and HandleNo).
 """
 
-from .answers import (AnswerFreeFormQuestion, AnswerResearchQuestion,
-                      AnswerSlotQuestion, AnswerTopicQuestion, TriageWhatWasSaid)
-from .conversation import (AcceptMoreOffer, AcceptTopicOffer, CloseSkill, DeclineAnythingElse,
-                           GiveHelp, GiveMore, GoBack, HandleFallback, HandleNo, HandleYes,
-                           LaunchSkill, RepeatLast, StartOver)
-from .lifecycle import (AcknowledgeEvent, ApologiseForError, EndSession,
-                        ForgetDisabledUser, LogSkillError, SaveMemory, SaveState)
+from .answers import (
+    AnswerFreeFormQuestion,
+    AnswerResearchQuestion,
+    AnswerSlotQuestion,
+    AnswerTopicQuestion,
+    TriageWhatWasSaid,
+)
+from .conversation import (
+    AcceptMoreOffer,
+    AcceptTopicOffer,
+    CloseSkill,
+    DeclineAnythingElse,
+    GiveHelp,
+    GiveMore,
+    GoBack,
+    HandleFallback,
+    HandleNo,
+    HandleYes,
+    LaunchSkill,
+    RepeatLast,
+    StartOver,
+)
+from .lifecycle import (
+    AcknowledgeEvent,
+    ApologiseForError,
+    EndSession,
+    ForgetDisabledUser,
+    LogSkillError,
+    SaveMemory,
+    SaveState,
+)
 from .preferences import ChangePreference, RepeatSlowly
 from .privacy import AnswerForgetOffer, ForgetMe
-from .reminders import (AcceptReminderOffer, AnswerAmOrPm, AnswerCancelOffer,
-                        AnswerPermissionRequest, AnswerReminderConfirm, CancelReminder,
-                        ListReminders, SetReminder)
+from .reminders import (
+    AcceptReminderOffer,
+    AnswerAmOrPm,
+    AnswerCancelOffer,
+    AnswerPermissionRequest,
+    AnswerReminderConfirm,
+    CancelReminder,
+    ListReminders,
+    SetReminder,
+)
 from .screen import TouchScreen
 
 

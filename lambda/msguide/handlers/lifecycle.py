@@ -1,8 +1,10 @@
 """Requests that are not questions: session end, errors, events."""
 
-from ask_sdk_core.dispatch_components import (AbstractExceptionHandler,
-                                              AbstractRequestHandler,
-                                              AbstractResponseInterceptor)
+from ask_sdk_core.dispatch_components import (
+    AbstractExceptionHandler,
+    AbstractRequestHandler,
+    AbstractResponseInterceptor,
+)
 from ask_sdk_core.utils import is_request_type
 
 from ..logs import logger, printable, where

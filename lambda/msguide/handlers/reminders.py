@@ -30,8 +30,7 @@ from ask_sdk_model.services import ServiceException
 from ..content import default_content
 from ..logs import logger, printable
 from ..memory import memory
-from ..reminders import api, consent
-from ..reminders import plan as plans
+from ..reminders import api, consent, plan as plans
 from ..reminders.plan import Plan
 from ..request import locale, permission_status, request_type, resolved_slot
 from ..respond import say_notice, words_for

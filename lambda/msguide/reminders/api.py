@@ -9,8 +9,16 @@ are raised to the caller (msguide.handlers.reminders), which says why.
 import datetime
 
 from ask_sdk_model.services.reminder_management import (
-    AlertInfo, PushNotification, PushNotificationStatus, Recurrence, ReminderRequest,
-    SpokenInfo, SpokenText, Trigger, TriggerType)
+    AlertInfo,
+    PushNotification,
+    PushNotificationStatus,
+    Recurrence,
+    ReminderRequest,
+    SpokenInfo,
+    SpokenText,
+    Trigger,
+    TriggerType,
+)
 
 from ..alexa_api import readable_reminders
 from ..content import default_content

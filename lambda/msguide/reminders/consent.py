@@ -39,7 +39,7 @@ def plan_from_token(token) -> dict | None:
 
 def ask_directive(plan: Plan | None):
     """The directive that has Alexa ask the user for the permission."""
-    from ask_sdk_model.interfaces.connections import SendRequestDirective   # 2 ms at import: not for every cold start
+    from ask_sdk_model.interfaces.connections import SendRequestDirective  # 2 ms at import: not for every cold start
     return SendRequestDirective(
         name="AskFor", token=plan_token(plan),
         payload={"@type": "AskForPermissionsConsentRequest", "@version": "1",
