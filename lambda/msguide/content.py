@@ -58,6 +58,26 @@ class Topic:
                  "related", "research", "slots", "keywords", "safety",
                  "reminder", "template", "emergency", "pace", "outside_us", "questions",
                  "sensitive", "sentences")
+    id: str
+    group: str
+    title: str                      # the card's title
+    label: str                      # how an offer names it ("shall I tell you about {label}?")
+    intent: str | None              # the intent that asks for exactly this topic
+    answer: str                     # the short answer, said first
+    more: str                       # the details, after "would you like to hear more?"
+    related: str | None             # the topic offered after the details
+    research: str | None            # the topic of its study ("... according to research")
+    slots: list                     # [{"type": "SYMPTOM", "values": [...]}, ...]
+    keywords: list
+    safety: str | None              # the safety reminder said with the details
+    reminder: dict | None           # {"task", "say", "text"}: what a reminder of it says
+    template: bool                  # answers about a {thing} the user named
+    emergency: bool                 # an urgent reply: said first, ends the session
+    pace: str | None                # "slow": said unhurried
+    outside_us: dict | None         # the parts said outside the US, where they differ
+    questions: list
+    sensitive: bool                 # never remembered as "last time" (pregnancy, relapse...)
+    sentences: dict                 # part -> [(sentence, [fact ids])]
 
     def __init__(self, data):
         # what each spoken part says, sentence by sentence: {"answer": [(say, [fact ids])],

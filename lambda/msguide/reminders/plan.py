@@ -8,6 +8,7 @@ and its words. Reminder texts come from the content (topic.reminder).
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from ..content import default_content
 
@@ -61,22 +62,19 @@ REPEATS = ("weekly", "daily", "weekdays")
 MAX_AFTER_SECONDS = 366 * 24 * 3600
 
 
+@dataclass(slots=True)
 class Plan:
     """A reminder the user asked for, before it has a concrete time."""
 
-    __slots__ = ("task", "repeat", "weekday", "date", "time", "after", "vague")
+    task: str | None                # content reminder task value, or "own:<words>"
+    repeat: str | None = None       # None (once), "weekly", "daily" or "weekdays"
+    weekday: int | None = None      # 0..6 or None
+    date: str | None = None         # "YYYY-MM-DD" or None
+    time: tuple | None = None       # (hour, minute) or None
+    after: int | None = None        # seconds from now ("in two hours"), or None
+    vague: bool = False             # a day was said but is not one day ("in December", "now")
 
-    def __init__(self, task, repeat=None, weekday=None, date=None, time=None, after=None,
-                 vague=False):
-        self.task = task            # content reminder task value
-        self.repeat = repeat        # None (once), "weekly", "daily" or "weekdays"
-        self.weekday = weekday      # 0..6 or None
-        self.date = date            # "YYYY-MM-DD" or None
-        self.time = time            # (hour, minute) or None
-        self.after = after          # seconds from now ("in two hours"), or None
-        self.vague = vague          # a day was said but is not one day ("in December", "now")
-
-    def to_dict(self):
+    def to_dict(self) -> dict:
         return {"task": self.task, "repeat": self.repeat, "weekday": self.weekday,
                 "date": self.date, "time": list(self.time) if self.time else None,
                 "after": self.after}

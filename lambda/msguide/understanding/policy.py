@@ -38,7 +38,7 @@ class Reading:
 
     __slots__ = ("outcome", "topic_id", "confidence", "ranked")
 
-    def __init__(self, outcome, topic_id, confidence, ranked):
+    def __init__(self, outcome: str, topic_id: str | None, confidence: float, ranked: list):
         self.outcome = outcome
         self.topic_id = topic_id
         self.confidence = confidence
@@ -102,7 +102,7 @@ class Policy:
             return False
         return not (evidence.named and evidence.named(topic_id))
 
-    def decide(self, ranked, evidence):
+    def decide(self, ranked, evidence) -> Reading:
         """A Reading from [(class, probability)] best first and the Evidence."""
         for label, probability in ranked:
             # `calm`: the words mark a past or long-standing event ("a seizure when I
