@@ -6,7 +6,6 @@ speech, the reprompt, the card and the offer that "yes" will accept.
 """
 
 import re
-from dataclasses import dataclass, field
 
 from . import wording
 from .content import Topic
@@ -24,36 +23,48 @@ _DIGITS = re.compile(r"\d+(?: \d+)*")
 _SENTENCE_END = re.compile(r"(?<=[.;]) ")
 
 
-@dataclass(slots=True)
 class Say:
-    """What to say: a part of a topic, or one of the named prompts."""
+    """What to say: a part of a topic, or one of the named prompts.
 
-    topic: Topic | None = None      # the topic said, or None for a prompt
-    part: str = "answer"            # "answer" | "more" | "full" (both at once)
-    thing: str | None = None        # spoken slot value for template topics
-    prompt: str | None = None       # name from PROMPTS when topic is None
-    lead: str | None = None         # wording key said first ("ok")
-    text: str | None = None         # plain text of a "notice" prompt
-    resume: Topic | None = None     # Topic a "welcome_back" or "confirm" prompt offers
-    going_back: bool = False        # said by "go back": not itself a place to go back to
-    rate: str | None = None         # this turn only ("say that again slowly"); else the user's
-    offer: dict | None = None       # what a notice's own question offers ("shall I set it?"),
+    (A plain class, not a dataclass: @dataclass(slots=True) costs about 1 ms of
+    cold start per class, measured with bench/instructions.py.)"""
+
+    __slots__ = ("topic", "part", "thing", "prompt", "lead", "text", "resume", "going_back", "rate", "offer")
+
+    def __init__(self, topic: Topic | None = None, part: str = "answer", thing: str | None = None,
+                 prompt: str | None = None, lead: str | None = None, text: str | None = None,
+                 resume: Topic | None = None, going_back: bool = False, rate: str | None = None,
+                 offer: dict | None = None):
+        self.topic = topic          # the topic said, or None for a prompt
+        self.part = part            # "answer" | "more" | "full" (both at once)
+        self.thing = thing          # spoken slot value for template topics
+        self.prompt = prompt        # name from PROMPTS when topic is None
+        self.lead = lead            # wording key said first ("ok")
+        self.text = text            # plain text of a "notice" prompt
+        self.resume = resume        # Topic a "welcome_back" or "confirm" prompt offers
+        self.going_back = going_back   # said by "go back": not itself a place to go back to
+        self.rate = rate            # this turn only ("say that again slowly"); else the user's
+        self.offer = offer          # what a notice's own question offers ("shall I set it?"),
                                     # in place of "anything else?"
 
 
-@dataclass(slots=True)
 class Spoken:
     """A rendered reply."""
 
-    ssml: str
-    text: str
-    reprompt_ssml: str | None
-    card_title: str
-    card_text: str
-    offer: dict | None              # what "yes" (or "no") will answer next turn
-    end_session: bool
-    screen_text: str = ""           # what a screen shows: the reply without its question
-    sources: list = field(default_factory=list)   # names of the sources the card lists
+    __slots__ = ("ssml", "text", "reprompt_ssml", "card_title", "card_text",
+                 "offer", "end_session", "screen_text", "sources")
+
+    def __init__(self, ssml: str, text: str, reprompt_ssml: str | None, card_title: str, card_text: str,
+                 offer: dict | None, end_session: bool, screen_text: str = "", sources=()):
+        self.ssml = ssml
+        self.text = text
+        self.reprompt_ssml = reprompt_ssml
+        self.card_title = card_title
+        self.card_text = card_text
+        self.offer = offer                 # what "yes" (or "no") will answer next turn
+        self.end_session = end_session
+        self.screen_text = screen_text     # what a screen shows: the reply without its question
+        self.sources = list(sources)       # names of the sources the card lists
 
 
 def escape(text):
@@ -242,7 +253,7 @@ def _render(say, content, locale, first_launch=True):
     if topic.emergency:
         title = words["crisis_card_title"] if "{crisis_line}" in raw else words["emergency_card_title"]
         return Spoken(ssml, text, None, title,
-                      _card_text(say, content, words, plain, sources), None, True, screen_text, list(sources))
+                      _card_text(say, content, words, plain, sources), None, True, screen_text, sources)
     reprompt = _speak(escape(question or words["reprompt"]))
     return Spoken(ssml, text, reprompt, topic.title,
-                  _card_text(say, content, words, plain, sources), offer, False, screen_text, list(sources))
+                  _card_text(say, content, words, plain, sources), offer, False, screen_text, sources)

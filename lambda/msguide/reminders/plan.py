@@ -8,7 +8,6 @@ and its words. Reminder texts come from the content (topic.reminder).
 
 import datetime
 import re
-from dataclasses import dataclass
 
 from ..content import default_content
 
@@ -62,17 +61,22 @@ REPEATS = ("weekly", "daily", "weekdays")
 MAX_AFTER_SECONDS = 366 * 24 * 3600
 
 
-@dataclass(slots=True)
 class Plan:
-    """A reminder the user asked for, before it has a concrete time."""
+    """A reminder the user asked for, before it has a concrete time.
+    (Not a dataclass: see render.Say.)"""
 
-    task: str | None                # content reminder task value, or "own:<words>"
-    repeat: str | None = None       # None (once), "weekly", "daily" or "weekdays"
-    weekday: int | None = None      # 0..6 or None
-    date: str | None = None         # "YYYY-MM-DD" or None
-    time: tuple | None = None       # (hour, minute) or None
-    after: int | None = None        # seconds from now ("in two hours"), or None
-    vague: bool = False             # a day was said but is not one day ("in December", "now")
+    __slots__ = ("task", "repeat", "weekday", "date", "time", "after", "vague")
+
+    def __init__(self, task: str | None, repeat: str | None = None, weekday: int | None = None,
+                 date: str | None = None, time: tuple | None = None, after: int | None = None,
+                 vague: bool = False):
+        self.task = task            # content reminder task value, or "own:<words>"
+        self.repeat = repeat        # None (once), "weekly", "daily" or "weekdays"
+        self.weekday = weekday      # 0..6 or None
+        self.date = date            # "YYYY-MM-DD" or None
+        self.time = time            # (hour, minute) or None
+        self.after = after          # seconds from now ("in two hours"), or None
+        self.vague = vague          # a day was said but is not one day ("in December", "now")
 
     def to_dict(self) -> dict:
         return {"task": self.task, "repeat": self.repeat, "weekday": self.weekday,
