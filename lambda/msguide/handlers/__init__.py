@@ -2,8 +2,8 @@
 
 `request_handlers()` lists them in the order the SDK should try them;
 `exception_handlers()` turns any unexpected error into a spoken apology.
-A feature answers "yes" and "no" to its own offers (an OfferAnswer per offer
-kind, before the generic HandleYes and HandleNo).
+A feature answers "yes" and "no" to its own offers (an @offer_answer handler
+per offer kind, tried before the generic HandleYes and HandleNo).
 """
 
 from .answers import (
@@ -14,10 +14,7 @@ from .answers import (
     TriageWhatWasSaid,
 )
 from .conversation import (
-    AcceptMoreOffer,
-    AcceptTopicOffer,
     CloseSkill,
-    DeclineAnythingElse,
     GiveHelp,
     GiveMore,
     GoBack,
@@ -27,6 +24,9 @@ from .conversation import (
     LaunchSkill,
     RepeatLast,
     StartOver,
+    accept_more_offer,
+    accept_topic_offer,
+    decline_anything_else,
 )
 from .lifecycle import (
     AcknowledgeEvent,
@@ -38,16 +38,16 @@ from .lifecycle import (
     SaveState,
 )
 from .preferences import ChangePreference, RepeatSlowly
-from .privacy import AnswerForgetOffer, ForgetMe
+from .privacy import ForgetMe, answer_forget_offer
 from .reminders import (
-    AcceptReminderOffer,
-    AnswerAmOrPm,
-    AnswerCancelOffer,
     AnswerPermissionRequest,
-    AnswerReminderConfirm,
     CancelReminder,
     ListReminders,
     SetReminder,
+    accept_reminder_offer,
+    answer_am_or_pm,
+    answer_cancel_offer,
+    answer_reminder_confirm,
 )
 from .screen import TouchScreen
 
@@ -65,14 +65,14 @@ def request_handlers():
         CancelReminder(),
         GiveHelp(),
         # "yes" and "no" to an offer, by its kind (each feature's own), then the generic ones
-        AcceptMoreOffer(),
-        AcceptTopicOffer(),
-        DeclineAnythingElse(),
-        AcceptReminderOffer(),
-        AnswerReminderConfirm(),
-        AnswerAmOrPm(),
-        AnswerCancelOffer(),
-        AnswerForgetOffer(),
+        accept_more_offer,
+        accept_topic_offer,
+        decline_anything_else,
+        accept_reminder_offer,
+        answer_reminder_confirm,
+        answer_am_or_pm,
+        answer_cancel_offer,
+        answer_forget_offer,
         HandleYes(),
         HandleNo(),
         GiveMore(),

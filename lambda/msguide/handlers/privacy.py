@@ -6,7 +6,7 @@ from ask_sdk_core.utils import is_intent_name
 from ..memory import memory
 from ..respond import say_notice, words_for
 from ..state import session_state
-from .conversation import OfferAnswer
+from .conversation import offer_answer
 
 
 class ForgetMe(AbstractRequestHandler):
@@ -22,17 +22,14 @@ class ForgetMe(AbstractRequestHandler):
         return say_notice(handler_input, words["forget_confirm"], offer={"kind": "forget"})
 
 
-class AnswerForgetOffer(OfferAnswer):
+@offer_answer("forget")
+def answer_forget_offer(handler_input, offer, yes):
     """'Yes' to "shall I erase it?" erases the speaker's record on the store now; 'no' keeps it."""
-
-    kind = "forget"
-
-    def answer(self, handler_input, offer, yes):
-        words = words_for(handler_input)
-        if not yes:
-            return say_notice(handler_input, words["forget_kept"])
-        memory(handler_input).forget()
-        state = session_state(handler_input)
-        state.opened = False          # nothing of this session is kept at its end either
-        state.pref = {}               # the speech speed and answer length go now, not at the session's end
-        return say_notice(handler_input, words["forget_done"])
+    words = words_for(handler_input)
+    if not yes:
+        return say_notice(handler_input, words["forget_kept"])
+    memory(handler_input).forget()
+    state = session_state(handler_input)
+    state.opened = False          # nothing of this session is kept at its end either
+    state.pref = {}               # the speech speed and answer length go now, not at the session's end
+    return say_notice(handler_input, words["forget_done"])

@@ -3,7 +3,7 @@
 What to remind and when is msguide.reminders.plan; the Reminders and Settings
 API calls are msguide.reminders.api; the permission's directive, token and card
 are msguide.reminders.consent. This module reads the slots, calls those, and
-speaks; its OfferAnswer handlers answer "yes" and "no" to its own questions
+speaks; its @offer_answer handlers answer "yes" and "no" to its own questions
 ("should I set it for 3 PM?", "shall I set it?", "shall I cancel the one ...?",
 a topic's "shall I remind you ...?"). Every API answer is handled, and nothing is ever confirmed that
 was not set, nor denied that may have been:
@@ -35,7 +35,7 @@ from ..reminders.plan import Plan
 from ..request import locale, permission_status, request_type, resolved_slot
 from ..respond import say_notice, words_for
 from ..state import session_state
-from .conversation import YES, OfferAnswer
+from .conversation import YES, offer_answer
 
 
 def ask_for_permission(handler_input, plan=None):
@@ -126,16 +126,13 @@ def _first_person(task):
     return task[len(plans.OWN):] if task.startswith(plans.OWN) else task
 
 
-class AnswerReminderConfirm(OfferAnswer):
+@offer_answer("reminder_confirm")
+def answer_reminder_confirm(handler_input, offer, yes):
     """'Yes' to "... Shall I set it?" sets it; 'no' sets nothing and says how to ask again."""
-
-    kind = "reminder_confirm"
-
-    def answer(self, handler_input, offer, yes):
-        if yes:
-            return set_reminder(handler_input, plans.plan_from_pending(offer["plan"]))
-        return say_notice(handler_input, words_for(handler_input)["reminder_change"].format(
-            task=_first_person(offer["plan"]["task"])))
+    if yes:
+        return set_reminder(handler_input, plans.plan_from_pending(offer["plan"]))
+    return say_notice(handler_input, words_for(handler_input)["reminder_change"].format(
+        task=_first_person(offer["plan"]["task"])))
 
 
 def set_reminder(handler_input, plan):
@@ -226,24 +223,18 @@ def ask_am_or_pm(handler_input, plan):
                       offer={"kind": "reminder_time", "plan": pm.to_dict()})
 
 
-class AnswerAmOrPm(OfferAnswer):
+@offer_answer("reminder_time")
+def answer_am_or_pm(handler_input, offer, yes):
     """'Yes' to "should I set it for 3 PM?": the afternoon plan the offer holds;
     'no': the same, twelve hours earlier. Either way, then the one confirmation turn."""
-
-    kind = "reminder_time"
-
-    def answer(self, handler_input, offer, yes):
-        plan = plans.plan_from_pending(offer["plan"])
-        return confirm_reminder(handler_input, plan if yes else plans.moved_by(plan, -12))
+    plan = plans.plan_from_pending(offer["plan"])
+    return confirm_reminder(handler_input, plan if yes else plans.moved_by(plan, -12))
 
 
-class AcceptReminderOffer(OfferAnswer):
+@offer_answer("reminder", intents=(YES,))
+def accept_reminder_offer(handler_input, offer, yes):
     """'Yes' to "shall I remind you to ...?" (a topic's offer): the confirmation turn."""
-
-    kind, intents = "reminder", (YES,)
-
-    def answer(self, handler_input, offer, yes):
-        return confirm_reminder(handler_input, Plan(offer["task"]))
+    return confirm_reminder(handler_input, Plan(offer["task"]))
 
 
 class AnswerPermissionRequest(AbstractRequestHandler):
@@ -367,22 +358,19 @@ def _delete(handler_input, token):
     return None
 
 
-class AnswerCancelOffer(OfferAnswer):
+@offer_answer("reminder_cancel")
+def answer_cancel_offer(handler_input, offer, yes):
     """'Yes' or 'no' to "shall I cancel the one ...?": that one is cancelled or
     kept, then the next one that matched is asked about, if any."""
-
-    kind = "reminder_cancel"
-
-    def answer(self, handler_input, offer, yes):
-        words = words_for(handler_input)
-        current, rest = offer["ask"][0], offer["ask"][1:]
-        if yes:
-            failed = _delete(handler_input, current["token"])
-            if failed is not None:
-                return failed
-            key = "reminder_cancelled_next" if rest else "reminder_cancelled_last"
-        else:
-            key = "reminder_kept_next" if rest else ("reminder_kept_last" if offer["any"] else "reminder_kept_all")
-        follow = {"kind": "reminder_cancel", "ask": rest, "any": offer["any"] or yes} if rest else None
-        return say_notice(handler_input, words[key].format(done=current["say"],
-                                                           next=rest[0]["say"] if rest else ""), offer=follow)
+    words = words_for(handler_input)
+    current, rest = offer["ask"][0], offer["ask"][1:]
+    if yes:
+        failed = _delete(handler_input, current["token"])
+        if failed is not None:
+            return failed
+        key = "reminder_cancelled_next" if rest else "reminder_cancelled_last"
+    else:
+        key = "reminder_kept_next" if rest else ("reminder_kept_last" if offer["any"] else "reminder_kept_all")
+    follow = {"kind": "reminder_cancel", "ask": rest, "any": offer["any"] or yes} if rest else None
+    return say_notice(handler_input, words[key].format(done=current["say"],
+                                                       next=rest[0]["say"] if rest else ""), offer=follow)
