@@ -118,7 +118,7 @@ def worker(kind, warm, envelopes_file):
         envelopes = json.load(handle)
     launch = json.loads(json.dumps(envelopes[0]))
     begin, begin_cpu = time.perf_counter(), time.process_time()
-    import importlib.util      # this kind's lambda_function.py, by path, as Lambda loads it
+    import importlib.util  # this kind's lambda_function.py, by path, as Lambda loads it
     spec = importlib.util.spec_from_file_location(
         "lambda_function", os.path.join(SKILLS[kind], "lambda_function.py"))
     lambda_function = importlib.util.module_from_spec(spec)

@@ -10,13 +10,12 @@ path") has the numbers and the choice. Prints medians and min-max (ms).
 """
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import time
 
-import cold_dynamodb   # bench/cold_dynamodb.py, beside this file: moto and the table
+import cold_dynamodb  # bench/cold_dynamodb.py, beside this file: moto and the table
 
 STARTED = time.perf_counter()
 KEY = "{'id': {'S': 'nobody'}}"

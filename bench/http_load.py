@@ -27,7 +27,7 @@ def wait_for_port(port, seconds=30):
             return
         except OSError:
             if time.time() > deadline:
-                raise SystemExit("server on port %d did not start" % port)
+                raise SystemExit("server on port %d did not start" % port) from None
             time.sleep(0.1)
 
 

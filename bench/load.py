@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 
 import http_load  # bench/http_load.py, beside this file
 

@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
 
 os.environ.setdefault("MSGUIDE_PERSISTENCE", "none")
@@ -50,6 +49,7 @@ def per_request(handler, batch, requests):
 def apl_only(repeats):
     """Median seconds to build and serialise the screen of one answer."""
     from ask_sdk_core.serialize import DefaultSerializer
+
     from msguide import screens
     from msguide.content import default_content
     from msguide.render import Say, render

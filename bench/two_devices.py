@@ -48,8 +48,8 @@ import time
 import urllib.request
 
 import cold_dynamodb  # bench/cold_dynamodb.py, beside this file: the table and the environment
-import http_load      # bench/http_load.py
-import memory_saves   # bench/memory_saves.py: how results are written
+import http_load  # bench/http_load.py
+import memory_saves  # bench/memory_saves.py: how results are written
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RATES = [("SlowerIntent", "slow"), ("FasterIntent", "fast"), ("NormalSpeedIntent", None)]

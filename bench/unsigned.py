@@ -24,7 +24,7 @@ import threading
 import time
 
 import http_load  # bench/http_load.py, beside this file
-import load       # bench/load.py: the signed server and the test CA
+import load  # bench/load.py: the signed server and the test CA
 
 LARGE_BYTES = 176 * 1024
 

@@ -111,13 +111,13 @@ def http_sender(url, timeout=10):
             with urllib.request.urlopen(request, timeout=timeout) as reply:
                 return json.loads(reply.read())
         except urllib.error.HTTPError as exc:
-            raise SimulatorError(_refusal(url, exc))
+            raise SimulatorError(_refusal(url, exc)) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise SimulatorError("cannot reach %s (%s): is the server running? "
-                                 "Start it with scripts/serve --local-testing" % (url, reason))
+                                 "Start it with scripts/serve --local-testing" % (url, reason)) from None
         except ValueError:
-            raise SimulatorError("%s did not answer with JSON: is it the skill's endpoint?" % url)
+            raise SimulatorError("%s did not answer with JSON: is it the skill's endpoint?" % url) from None
     return send
 
 

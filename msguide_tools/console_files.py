@@ -68,6 +68,7 @@ PROFILER = [
 def annotation_phrasings():
     """Every tuning-part phrasing of the project's own sets, once, in a stable order."""
     import yaml
+
     from msguide_tools import eval_sets
     said = []
     with open(os.path.join(ROOT, "tests", "data", "paraphrases.yaml"), encoding="utf-8") as handle:

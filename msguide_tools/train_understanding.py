@@ -29,10 +29,10 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-from msguide_tools.build_model import expand, load_source  # noqa: E402
 from msguide import content as content_module  # noqa: E402
-from msguide.understanding import carriers as carrier_intents, classifier, normalize, policy  # noqa: E402
 from msguide.handlers.answers import SLOT_INTENTS  # noqa: E402
+from msguide.understanding import carriers as carrier_intents, classifier, normalize, policy  # noqa: E402
+from msguide_tools.build_model import expand, load_source  # noqa: E402
 
 EXTRA = os.path.join(ROOT, "interactionModels", "understanding.yaml")
 OUT = classifier.UNDERSTANDING_FILE
@@ -113,7 +113,7 @@ def as_heard(found, source):
     carrier phrase it starts with. The classifier then learns the fragments
     it is really given ("a cure", "insurance")."""
     starts = carriers(source)
-    for label, texts in found.items():
+    for texts in found.values():
         extra = []
         for text in texts:
             mark, bare = ("*", text[1:]) if text.startswith("*") else ("", text)

@@ -21,10 +21,8 @@ import logging
 import time
 
 from flask import Flask, Response, g, request
+from flask_ask_sdk.skill_adapter import VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG, SkillAdapter
 from werkzeug.exceptions import HTTPException
-
-from flask_ask_sdk.skill_adapter import (
-    VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG, SkillAdapter)
 
 from . import pages, skill_route
 from .refusals import error

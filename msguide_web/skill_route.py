@@ -10,10 +10,9 @@ the app's, in app.extensions["msguide"] (see app.create_app).
 
 import json
 
+from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException
 from flask import Blueprint, current_app, g, request
 from werkzeug.exceptions import HTTPException
-
-from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException
 
 from msguide.envelope import too_deep
 

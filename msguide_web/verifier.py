@@ -64,7 +64,7 @@ def check_cert_url(url):
         parts = urllib.parse.urlsplit(url)
         port = parts.port
     except ValueError:
-        raise VerificationException("certificate URL is malformed")
+        raise VerificationException("certificate URL is malformed") from None
     if parts.scheme.lower() != "https":
         raise VerificationException("certificate URL must use https")
     if (parts.hostname or "").lower() != CERT_HOST:
@@ -78,7 +78,7 @@ def check_cert_url(url):
 
 def fetch_url(url, timeout=FETCH_TIMEOUT_SECONDS):
     """Download a certificate chain (bounded in size and time)."""
-    with urllib.request.urlopen(url, timeout=timeout) as reply:  # noqa: S310 (URL checked)
+    with urllib.request.urlopen(url, timeout=timeout) as reply:
         data = reply.read(MAX_CHAIN_BYTES + 1)
     if len(data) > MAX_CHAIN_BYTES:
         raise VerificationException("certificate chain is too large")
@@ -168,14 +168,14 @@ class AlexaSignatureVerifier(AbstractVerifier):
         except VerificationException:
             raise
         except Exception as exc:
-            raise VerificationException("certificate chain unavailable: %s" % type(exc).__name__)
+            raise VerificationException("certificate chain unavailable: %s" % type(exc).__name__) from None
         leaf, intermediates = chain[0], chain[1:]
         verifier = (PolicyBuilder().store(self._store()).time(now)
                     .build_server_verifier(DNSName(CERT_SAN)))
         try:
             verifier.verify(leaf, intermediates)
         except VerificationError as exc:
-            raise VerificationException("certificate chain rejected: %s" % exc)
+            raise VerificationException("certificate chain rejected: %s" % exc) from None
         return leaf, min(cert.not_valid_after_utc for cert in chain)
 
     def verify(self, headers, serialized_request_env, deserialized_request_env):
@@ -188,7 +188,7 @@ class AlexaSignatureVerifier(AbstractVerifier):
         try:
             signature = base64.b64decode(signature_b64, validate=True)
         except ValueError:
-            raise VerificationException("signature is not base64")
+            raise VerificationException("signature is not base64") from None
         leaf = self._validated_leaf(url)
         key = leaf.public_key()
         if not isinstance(key, rsa.RSAPublicKey):
@@ -199,7 +199,7 @@ class AlexaSignatureVerifier(AbstractVerifier):
         try:
             key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature:
-            raise VerificationException("signature does not match the body")
+            raise VerificationException("signature does not match the body") from None
 
 
 class AwareTimestamp(AbstractVerifier):

@@ -34,7 +34,7 @@ class Served:
                     break
             except OSError:
                 if self.process.poll() is not None or time.time() > deadline:
-                    raise AssertionError("server did not start: %s" % self.stop())
+                    raise AssertionError("server did not start: %s" % self.stop()) from None
                 time.sleep(0.2)
 
     def log(self):

@@ -13,8 +13,7 @@ import pytest
 
 import facts_sheet
 from alexa import Session, card_text, speech_text
-from msguide import content as content_module
-from msguide import render, screens, wording
+from msguide import content as content_module, render, screens, wording
 from msguide.render import Say
 
 CONTENT = content_module.load()
@@ -87,7 +86,7 @@ def test_a_sentence_naming_no_fact_is_the_skill_speaking_of_itself_or_its_source
 
 
 def test_a_reply_that_says_the_sources_are_silent_points_to_someone_who_knows():
-    for where, topic, part, locale, spoken in REPLIES:
+    for where, _topic, _part, _locale, spoken in REPLIES:
         if SOURCES_SILENT.search(said_text(spoken)):
             assert POINTS_TO_SOMEONE.search(said_text(spoken)), (where, said_text(spoken))
 

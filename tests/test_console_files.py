@@ -58,6 +58,7 @@ def annotation_problems(annotation_set, language_model):
 @pytest.mark.parametrize("locale", console_files.LOCALES)
 def test_the_annotation_set_refers_only_to_intents_and_slots_of_the_built_model(locale):
     import os
+
     from conftest import ROOT
     path = os.path.join(ROOT, "skill-package", "interactionModels", "custom", locale + ".json")
     language_model = json.load(open(path))["interactionModel"]["languageModel"]

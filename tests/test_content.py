@@ -8,10 +8,9 @@ import re
 
 import pytest
 
+from conftest import LOCALES, ROOT, SHARED
 from msguide import content as content_module
 from msguide.content import MAX_ANSWER_WORDS, ContentError, word_count
-
-from conftest import LOCALES, ROOT, SHARED
 
 CONTENT = content_module.load()
 TOPICS = list(CONTENT.topics.values())

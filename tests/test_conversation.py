@@ -4,8 +4,7 @@ import re
 
 import pytest
 
-from alexa import Session, ends_session, reprompt_text, speech_text
-from alexa import turn as ask
+from alexa import Session, ends_session, reprompt_text, speech_text, turn as ask
 
 SAFE_CLAIM = re.compile(r"\b(is|are|it's|it is) (perfectly |completely |totally )?safe\b", re.I)
 

@@ -2,11 +2,9 @@
 
 import json
 import os
-import re
 
 from conftest import LOCALES, ROOT
 from msguide_sim.nlu import VoiceModel
-
 
 
 def load(*parts):
@@ -51,6 +49,7 @@ def test_example_phrases_exist_in_the_model():
 
 def test_the_icons_are_the_projects_own_sizes_and_contrast():
     import struct
+
     from msguide_tools import make_icons
     assert make_icons.main(["--check"]) == 0, "run python msguide_tools/make_icons.py"
     for size in (108, 512):

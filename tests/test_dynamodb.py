@@ -13,11 +13,11 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from test_persistence import envelope_for
 
 from alexa import Session, sender, speech_text
 from conftest import dynamodb_environment
 from msguide import dynamodb, persistence
-from test_persistence import envelope_for
 
 KEYS = ("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None)
 
@@ -34,8 +34,8 @@ def test_the_signature_is_the_one_botocore_makes(token):
     request = AWSRequest(method="POST", url="https://dynamodb.eu-west-1.amazonaws.com/", data=body,
                          headers={"Content-Type": "application/x-amz-json-1.0",
                                   "X-Amz-Target": "DynamoDB_20120810.GetItem"})
-    from unittest import mock
     import datetime
+    from unittest import mock
     fixed = datetime.datetime(2026, 1, 1, 0, 0, 0)
     with mock.patch("botocore.auth.datetime.datetime") as clock:
         clock.utcnow.return_value = fixed

@@ -2,12 +2,8 @@
 and the real handler. The held-back part is asserted only as totals: its failures
 are never printed (msguide_tools/eval_sets.py refuses to), so it stays unseen while tuning."""
 
-import os
-import sys
 
 import pytest
-
-from conftest import ROOT
 
 from msguide_tools import eval_sets
 

@@ -85,6 +85,7 @@ def test_the_scripts_run_the_loop():
 
 def test_gitattributes_mark_the_generated_files_and_only_those():
     import subprocess
+
     import pytest
     generated = (glob.glob("skill-package/interactionModels/custom/*.json", root_dir=ROOT)
                  + glob.glob("console/*/*", root_dir=ROOT) + glob.glob("requirements/*.lock", root_dir=ROOT)

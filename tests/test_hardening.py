@@ -9,7 +9,6 @@ send (out of session, without context, session ends with odd locales).
 import copy
 import datetime
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -22,6 +21,7 @@ import certs
 from alexa import SKILL_ID, Session, speech_text
 from conftest import ROOT, free_port
 from served import CLEAN_ENV, Served
+
 
 @pytest.fixture(scope="module")
 def server():
@@ -260,6 +260,7 @@ def test_a_cached_chain_is_not_trusted_once_its_intermediate_expires():
 
 def test_a_failed_chain_is_refused_without_a_fetch_for_a_while_then_fetched_again():
     from ask_sdk_webservice_support.verifier import VerificationException
+
     from msguide_web.verifier import FAILURE_SECONDS, AlexaSignatureVerifier
     authority, fetched, now = certs.Authority(), [], [certs.NOW]
 

@@ -133,8 +133,10 @@ def test_a_snapstart_init_warms_the_slow_parts_and_a_plain_start_does_not(tmp_pa
 def test_restore_reseeds_random_and_forgets_the_snapshots_connections(dynamodb_adapter):
     import random
     from types import SimpleNamespace
-    from msguide.snapstart import renew
+
     from test_persistence import envelope_for
+
+    from msguide.snapstart import renew
     dynamodb_adapter.get_attributes(envelope_for("amzn1.ask.account.BEFORE-THE-SNAPSHOT"))
     client = dynamodb_adapter.client
     marker = SimpleNamespace(close=lambda: None, sock=object())

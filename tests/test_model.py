@@ -12,7 +12,6 @@ import yaml
 from conftest import LOCALES, ROOT
 from msguide.content import default_content
 from msguide.handlers.answers import SLOT_INTENTS
-
 from msguide_tools import build_model
 
 REQUIRED_BUILTINS = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent",

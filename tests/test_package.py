@@ -9,8 +9,6 @@ import zipfile
 import pytest
 
 from alexa import Session
-from conftest import ROOT
-
 from msguide_tools import package_lambda
 
 

@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import os
 import sqlite3
 import threading
 
@@ -47,7 +46,7 @@ def test_two_threads_writing_for_the_same_user_never_corrupt_the_store(tmp_path)
             for i in range(150):
                 adapter.save_attributes(request, {"last_topic": topic, "n": i})
                 assert adapter.get_attributes(request)["last_topic"] in ("pain", "stress")
-        except Exception as exc:          # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
     threads = [threading.Thread(target=write, args=(t,)) for t in ("pain", "stress")]
     for thread in threads:

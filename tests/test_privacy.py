@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from alexa import Session, confirmed, sender, speech_text, turn
+from conftest import LOCALES
 from msguide import persistence
 from msguide.content import default_content
-from conftest import LOCALES
 
 ROOT = Path(__file__).resolve().parent.parent
 

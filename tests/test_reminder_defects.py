@@ -47,6 +47,7 @@ def test_dynamodb_keeps_the_pending_reminder_through_consent(dynamodb_adapter, f
 
 def test_numbers_from_any_store_are_plain_on_read():
     from decimal import Decimal
+
     from msguide.memory import clean
     raw = {"pending_reminder": {"task": "book a massage", "repeat": "weekly", "weekday": Decimal(1),
                                 "date": None, "time": [Decimal(10), Decimal(0)], "after": None}}
@@ -201,6 +202,7 @@ def test_every_reminder_made_is_remembered_past_twenty(tmp_path, fake_api):
 
 def test_a_reminder_past_its_time_is_forgotten():
     import time
+
     from msguide.memory import clean
     raw = {"reminders": [{"token": "old", "task": "book a massage", "until": int(time.time()) - 10},
                          {"token": "new", "task": "book a massage", "until": int(time.time()) + 999},
@@ -364,7 +366,7 @@ def test_a_relative_reminder_is_listed_with_the_time_it_goes_off(handler, fake_a
     session = Session(api=fake_api, reminders_permission="GRANTED")
     confirmed(handler, session, session.intent("SetReminderIntent", after="PT2H", **BOOK))
     listed = speech_text(turn(handler, session, session.intent("ListRemindersIntent")))
-    from msguide.reminders_model import clock
+    from msguide.reminders.plan import clock
     at = datetime.datetime.now(LA) + datetime.timedelta(hours=2)
     said = ["to book a massage %s at %s" % (day, clock(moment)) for day in ("today", "tomorrow")
             for moment in (at, at - datetime.timedelta(minutes=1))]      # set a moment before now

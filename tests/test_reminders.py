@@ -5,8 +5,7 @@ import zoneinfo
 
 import pytest
 
-from alexa import Session, confirmed, ends_session, speech_text
-from alexa import turn as ask
+from alexa import Session, confirmed, ends_session, speech_text, turn as ask
 
 WEEKLY_MASSAGE = {"task": ("go to my massage", "go to my massage"),
                   "recurrence": ("every week", "weekly"), "weekday": ("tuesday", "tuesday"),
@@ -168,6 +167,7 @@ def test_no_reminders_listed(handler, fake_api):
 def test_the_manifest_declares_the_permission_and_events():
     import json
     import os
+
     from conftest import ROOT
     manifest = json.load(open(os.path.join(ROOT, "skill-package", "skill.json")))["manifest"]
     assert {"name": "alexa::alerts:reminders:skill:readwrite"} in manifest["permissions"]

@@ -31,8 +31,9 @@ def test_recorded_request_still_gets_a_good_answer(handler, path):
 
 
 def test_recorder_redacts_ids_and_tokens(live_server, tmp_path):
-    from msguide_web.app import create_app
     from test_web import post
+
+    from msguide_web.app import create_app
     server = live_server(create_app(verify=False, record_dir=str(tmp_path)))
     session = Session()
     post(server.url, session.intent("SymptomIntent", symptom=("pain", "pain")))

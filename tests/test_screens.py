@@ -17,7 +17,6 @@ import pytest
 
 from alexa import Session, speech_text
 from conftest import ROOT
-from msguide import screens
 from msguide.content import default_content
 from msguide_sim.envelopes import SCREENS
 

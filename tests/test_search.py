@@ -2,8 +2,6 @@
 
 import threading
 
-import pytest
-
 from msguide.content import default_content
 from msguide.understanding.search import TopicSearch
 
@@ -51,12 +49,12 @@ def test_concurrent_first_searches_agree_with_serial_ones():
         results, errors = {}, []
         barrier = threading.Barrier(16)
 
-        def ask(i):
+        def ask(i, barrier=barrier, search=search, results=results, errors=errors):
             try:
                 barrier.wait()
                 for q in QUESTIONS[i % len(QUESTIONS):] + QUESTIONS[:i % len(QUESTIONS)]:
                     results.setdefault(q, set()).add(getattr(search.find(q), "id", None))
-            except Exception as exc:                       # noqa: BLE001 - the test reports it
+            except Exception as exc:
                 errors.append(exc)
         threads = [threading.Thread(target=ask, args=(i,)) for i in range(16)]
         for thread in threads:

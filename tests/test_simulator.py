@@ -1,6 +1,5 @@
 """The text simulator, driven as a user would drive it: as a subprocess."""
 
-import os
 import subprocess
 import sys
 

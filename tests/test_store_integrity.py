@@ -22,12 +22,12 @@ import zoneinfo
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from test_hardening import health_seconds
+from test_persistence import envelope_for
 
 from alexa import Session, sender, speech_text, turn
 from msguide import persistence
 from served import Served
-from test_hardening import health_seconds
-from test_persistence import envelope_for
 
 LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 BOOK = {"task": ("book a massage", "book a massage")}
@@ -339,6 +339,7 @@ def save_a_reminder_for(adapter, count):
     SDK's own HandlerInput and AttributesManager into the real store."""
     from ask_sdk_core.attributes_manager import AttributesManager
     from ask_sdk_core.handler_input import HandlerInput
+
     from msguide.memory import Memory
     for _ in range(count):
         envelope = envelope_for("amzn1.ask.account.%032x" % int.from_bytes(os.urandom(16), "big"))

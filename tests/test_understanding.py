@@ -1,18 +1,15 @@
 """The learned understanding of free-form words: shipped as data, scored without
 heavy libraries, and turned into answer / confirm / not covered / decline."""
 
-import os
 import subprocess
 import sys
 
 import pytest
 
 from alexa import Session, ends_session, speech_text
-from conftest import LAMBDA_DIR, ROOT
 from msguide.content import default_content
-from msguide.understanding.search import default_search
 from msguide.understanding.classifier import default_understanding, features
-
+from msguide.understanding.search import default_search
 from msguide_tools import train_understanding
 
 READ = default_understanding()
@@ -110,6 +107,7 @@ def test_a_template_topic_heard_without_its_thing_says_the_general_answer(handle
 def test_editing_an_answer_word_leaves_the_weights_fresh_but_a_question_does_not(tmp_path, monkeypatch):
     """Issue 20 item 6: the staleness check covers what training reads, not wording it never reads."""
     import json
+
     from msguide import content as content_module
     data = json.load(open(content_module.CONTENT_FILE, encoding="utf-8"))
     topic = next(t for t in data["topics"] if t["id"] == "fatigue")

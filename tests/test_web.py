@@ -328,6 +328,7 @@ def test_the_icons_are_served_where_publish_urls_points_the_manifest(live_server
     import shutil
     import subprocess
     import sys
+
     from conftest import ROOT
     server = live_server(create_app(skill=skill, any_skill=True))
     for size in (108, 512):
@@ -359,6 +360,7 @@ def test_the_icons_are_served_where_publish_urls_points_the_manifest(live_server
 
 def test_testing_instructions_tell_the_truth_about_what_is_stored():
     import os
+
     from conftest import ROOT
     manifest = json.load(open(os.path.join(ROOT, "skill-package", "skill.json")))["manifest"]
     text = manifest["publishingInformation"]["testingInstructions"]

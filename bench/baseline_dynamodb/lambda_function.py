@@ -8,8 +8,12 @@ measures it beside bench/baseline and the skill.
 
 import os
 
-from ask_sdk_core.dispatch_components import (AbstractExceptionHandler, AbstractRequestHandler,
-                                              AbstractRequestInterceptor, AbstractResponseInterceptor)
+from ask_sdk_core.dispatch_components import (
+    AbstractExceptionHandler,
+    AbstractRequestHandler,
+    AbstractRequestInterceptor,
+    AbstractResponseInterceptor,
+)
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_dynamodb.adapter import DynamoDbAdapter
@@ -43,7 +47,7 @@ class Other(AbstractRequestHandler):
 
 class LoadMemory(AbstractRequestInterceptor):
     def process(self, handler_input):
-        handler_input.attributes_manager.persistent_attributes
+        handler_input.attributes_manager.persistent_attributes  # noqa: B018 - reading it loads the record
 
 
 class SaveMemory(AbstractResponseInterceptor):

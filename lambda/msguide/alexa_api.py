@@ -40,7 +40,7 @@ class StdlibApiClient(ApiClient):
         self.redirect = redirect
 
     def invoke(self, request):
-        import urllib.error      # imported here: most requests never call an API
+        import urllib.error  # imported here: most requests never call an API
         import urllib.request
         if self.redirect:
             import urllib.parse
@@ -51,14 +51,14 @@ class StdlibApiClient(ApiClient):
             raise ValueError("refusing a non-https API URL")
         body = request.body
         if body is not None and not isinstance(body, str):
-            import json       # the SDK hands over the serialized model as a dict
+            import json  # the SDK hands over the serialized model as a dict
             body = json.dumps(body)
         data = body.encode("utf-8") if body else None
         headers = dict(request.headers or [])
         outgoing = urllib.request.Request(request.url, data=data, method=request.method,
                                           headers=headers)
         try:
-            with urllib.request.urlopen(outgoing, timeout=self.timeout) as reply:   # noqa: S310
+            with urllib.request.urlopen(outgoing, timeout=self.timeout) as reply:
                 status, body, got = reply.status, reply.read(), reply.headers
         except urllib.error.HTTPError as exc:
             status, body, got = exc.code, exc.read(), exc.headers

@@ -27,6 +27,8 @@ import marshal
 import os
 import re
 
+from .wording import LOCALES
+
 CONTENT_FILE = os.path.join(os.path.dirname(__file__), "data", "topics.json")
 PACK_FORMAT = 2         # bump when Topic's or Content's attributes change
 
@@ -83,6 +85,27 @@ class Topic:
                  "related", "research", "slots", "keywords", "safety",
                  "reminder", "template", "emergency", "pace", "outside_us", "questions",
                  "sensitive", "define", "sentences")
+    id: str
+    group: str
+    title: str                      # the card's title
+    label: str                      # how an offer names it ("shall I tell you about {label}?")
+    intent: str | None              # the intent that asks for exactly this topic
+    answer: str                     # the short answer, said first
+    more: str                       # the details, after "would you like to hear more?"
+    related: str | None             # the topic offered after the details
+    research: str | None            # the topic of its study ("... according to research")
+    slots: list                     # [{"type": "SYMPTOM", "values": [...]}, ...]
+    keywords: list
+    safety: str | None              # the safety reminder said with the details
+    define: list | None             # the answer to "what is ...", when the topic defines its subject
+    reminder: dict | None           # {"task", "say", "text"}: what a reminder of it says
+    template: bool                  # answers about a {thing} the user named
+    emergency: bool                 # an urgent reply: said first, ends the session
+    pace: str | None                # "slow": said unhurried
+    outside_us: dict | None         # the parts said outside the US, where they differ
+    questions: list
+    sensitive: bool                 # never remembered as "last time" (pregnancy, relapse...)
+    sentences: dict                 # part -> [(sentence, [fact ids])]
 
     def __init__(self, data):
         # what each spoken part says, sentence by sentence: {"answer": [(say, [fact ids])],
@@ -460,7 +483,6 @@ def _check_facts(path, facts, sources):
                 _fail(path, "facts", "fact %r: unknown source tag %r" % (fact, tag))
     for tag, name in sources.items():
         if isinstance(name, dict):
-            from .wording import LOCALES
             if set(name) != set(LOCALES) or not all(isinstance(n, str) for n in name.values()):
                 _fail(path, "sources", "source %r: a name per locale must name every locale (%s)"
                       % (tag, ", ".join(LOCALES)))
@@ -475,9 +497,9 @@ def read_json(path):
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
     except OSError as exc:
-        raise ContentError("%s: cannot read: %s" % (path, exc))
+        raise ContentError("%s: cannot read: %s" % (path, exc)) from None
     except ValueError as exc:
-        raise ContentError("%s: not valid JSON: %s" % (path, exc))
+        raise ContentError("%s: not valid JSON: %s" % (path, exc)) from None
 
 
 def load(path=CONTENT_FILE):
@@ -487,14 +509,14 @@ def load(path=CONTENT_FILE):
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as exc:
-        raise ContentError("%s: cannot read: %s" % (path, exc))
+        raise ContentError("%s: cannot read: %s" % (path, exc)) from None
     packed = _read_pack(packed_path(path), raw)
     if packed is not None:
         return _unpack(packed, path)
     try:
         data = json.loads(raw.decode("utf-8"))
     except ValueError as exc:            # UnicodeDecodeError is a ValueError
-        raise ContentError("%s: not valid JSON: %s" % (path, exc))
+        raise ContentError("%s: not valid JSON: %s" % (path, exc)) from None
     return parse(data, path)
 
 
@@ -530,7 +552,7 @@ def write_pack(path=CONTENT_FILE):
     try:
         data = json.loads(raw.decode("utf-8"))
     except ValueError as exc:
-        raise ContentError("%s: not valid JSON: %s" % (path, exc))
+        raise ContentError("%s: not valid JSON: %s" % (path, exc)) from None
     blob = pack(parse(data, path), raw)
     if _same_pack(packed_path(path), blob):
         return False

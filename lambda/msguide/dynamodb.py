@@ -263,11 +263,11 @@ class Client:
     def warm(self):
         """What a SnapStart init can do before the snapshot: imports and the TLS
         settings (certificate authorities loaded), never a connection or a key."""
+        import encodings.idna  # noqa: F401  (socket.getaddrinfo encodes a host name with it: 1 ms)
         import hashlib  # noqa: F401
         import hmac  # noqa: F401
         import http.client  # noqa: F401
         import zlib  # noqa: F401
-        import encodings.idna  # noqa: F401  (socket.getaddrinfo encodes a host name with it: 1 ms)
         if self.scheme == "https":
             self._context()
         sign({"host": self.host, "content-type": "application/x-amz-json-1.0", "x-amz-target": "warm-up"},

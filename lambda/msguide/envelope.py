@@ -20,6 +20,7 @@ from ask_sdk_model.interfaces.system import SystemState
 from ask_sdk_model.ui import SsmlOutputSpeech
 
 from .logs import logger
+from .wire import Serializer
 
 # Request types after which Alexa lets the skill speak.
 SPEAKING_REQUESTS = frozenset({
@@ -92,7 +93,6 @@ class SafeSkill(CustomSkill):
 
     def __init__(self, skill_configuration):
         super().__init__(skill_configuration)
-        from .wire import Serializer
         self.serializer = Serializer()
 
     def invoke(self, request_envelope, context):

@@ -31,7 +31,7 @@ def printable(value, longest=LONGEST):
 
 
 def where(exception):
-    """'ValueError at msguide/reminders_model.py:120 in parse_duration': the error's
+    """'ValueError at msguide/reminders/plan.py:120 in parse_duration': the error's
     type and the innermost frame it passed through, without its message."""
     frame = exception.__traceback__
     while frame is not None and frame.tb_next is not None:

@@ -24,6 +24,12 @@ one account never undo each other's changes.
 """
 
 import re
+import time
+
+from .content import default_content
+from .logs import logger
+from .reminders.plan import OWN, clean_pending
+from .state import clean_preferences
 
 _TOKEN = re.compile(r"^[A-Za-z0-9._:/+=-]{1,200}$")
 MAX_REMINDERS = 500       # far above what Alexa lets one skill keep for one user
@@ -121,7 +127,6 @@ class Memory:
         outcome = self._adapter.update(self._input.request_envelope, self._read, self._applied, self._as_read)
         self.changed = False
         if outcome == "outdated":
-            from .logs import logger
             logger().info("memory not saved: the record was erased after this request read it")
 
     def forget(self, whole_account=False):
@@ -169,8 +174,6 @@ def plain_numbers(value):
 
 def clean(raw):
     """Keep only well-formed fields of a stored record."""
-    from .content import default_content
-    from .reminders_model import OWN, clean_pending
     if not isinstance(raw, dict):
         return {}
     raw = plain_numbers(raw)
@@ -179,7 +182,6 @@ def clean(raw):
         data["disclaimer_heard"] = True
     if raw.get("hint_heard") is True:
         data["hint_heard"] = True
-    from .state import clean_preferences
     pref = clean_preferences(raw.get("pref"))
     if pref:
         data["pref"] = pref
@@ -189,7 +191,6 @@ def clean(raw):
     pending = clean_pending(raw.get("pending_reminder"))
     if pending and not pending["task"].startswith(OWN):     # the user's own words stay out of the store
         data["pending_reminder"] = pending
-    import time
     reminders, now = [], time.time()
     for entry in raw.get("reminders") or []:
         if isinstance(entry, dict) and isinstance(entry.get("token"), str) and _TOKEN.match(entry["token"]):

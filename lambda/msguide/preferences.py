@@ -13,25 +13,24 @@ slowly too. A store that is down, or no store at all, means the defaults.
 """
 
 from .memory import memory
+from .state import State, clean_preferences, session_state
 
 
-def current(handler_input, state):
+def current(handler_input, state: State) -> dict:
     """The preferences for this request (a dict; empty means the defaults).
 
-    `state` is the request's session State; the caller writes it back (reply
-    does), so a preference read from memory is carried to the next turn."""
+    `state` is the request's session State (written back after the request),
+    so a preference read from memory is carried to the next turn."""
     if state.pref is not None:
         return state.pref
-    from .state import clean_preferences
     remembered = memory(handler_input)
     state.pref = clean_preferences(remembered.get("pref")) if remembered.available else {}
     return state.pref
 
 
-def change(handler_input, **changes):
+def change(handler_input, **changes) -> dict:
     """Set (or, with None, clear) preferences for this session and in memory."""
-    from .respond import current_state, set_state
-    state = current_state(handler_input)
+    state = session_state(handler_input)
     pref = dict(current(handler_input, state))
     for key, value in changes.items():
         if value is None:
@@ -39,7 +38,6 @@ def change(handler_input, **changes):
         else:
             pref[key] = value
     state.pref = pref
-    set_state(handler_input, state.to_attributes())
     remembered = memory(handler_input)
     for key, value in changes.items():      # only what was asked: another device's change to the other stands
         remembered.set_part("pref", key, value)

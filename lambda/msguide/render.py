@@ -6,10 +6,12 @@ speech, the reprompt, the card and the offer that "yes" will accept.
 """
 
 import re
+
 from . import wording
+from .content import Topic
 
 TOPIC_PARTS = ("answer", "more")      # and "full" (both at once: the "details" preference)
-RATES = {"slow": "80%", "fast": "115%"}
+PROSODY_RATES = {"slow": "80%", "fast": "115%"}     # a speech rate -> its SSML prosody rate
 _TAG = re.compile(r"(<[^>]+>)")
 PROMPTS = ("launch", "welcome_back", "help", "fallback", "unknown", "anything_else",
            "what_next", "nothing_to_repeat", "nothing_to_go_back_to", "error", "notice", "confirm", "not_covered",
@@ -22,14 +24,19 @@ _SENTENCE_END = re.compile(r"(?<=[.;]) ")
 
 
 class Say:
-    """What to say: a part of a topic, or one of the named prompts."""
+    """What to say: a part of a topic, or one of the named prompts.
 
-    __slots__ = ("topic", "part", "thing", "prompt", "lead", "text", "resume", "going_back", "rate")
+    (A plain class, not a dataclass: @dataclass(slots=True) costs about 1 ms of
+    cold start per class, measured with bench/instructions.py.)"""
 
-    def __init__(self, topic=None, part="answer", thing=None, prompt=None,
-                 lead=None, text=None, resume=None, going_back=False, rate=None):
-        self.topic = topic          # Topic or None
-        self.part = part            # "answer" | "more"
+    __slots__ = ("topic", "part", "thing", "prompt", "lead", "text", "resume", "going_back", "rate", "offer")
+
+    def __init__(self, topic: Topic | None = None, part: str = "answer", thing: str | None = None,
+                 prompt: str | None = None, lead: str | None = None, text: str | None = None,
+                 resume: Topic | None = None, going_back: bool = False, rate: str | None = None,
+                 offer: dict | None = None):
+        self.topic = topic          # the topic said, or None for a prompt
+        self.part = part            # "answer" | "more" | "full" (both at once)
         self.thing = thing          # spoken slot value for template topics
         self.prompt = prompt        # name from PROMPTS when topic is None
         self.lead = lead            # wording key said first ("ok")
@@ -37,6 +44,8 @@ class Say:
         self.resume = resume        # Topic a "welcome_back" or "confirm" prompt offers
         self.going_back = going_back   # said by "go back": not itself a place to go back to
         self.rate = rate            # this turn only ("say that again slowly"); else the user's
+        self.offer = offer          # what a notice's own question offers ("shall I set it?"),
+                                    # in place of "anything else?"
 
 
 class Spoken:
@@ -45,14 +54,14 @@ class Spoken:
     __slots__ = ("ssml", "text", "reprompt_ssml", "card_title", "card_text",
                  "offer", "end_session", "screen_text", "sources")
 
-    def __init__(self, ssml, text, reprompt_ssml, card_title, card_text,
-                 offer, end_session, screen_text="", sources=()):
+    def __init__(self, ssml: str, text: str, reprompt_ssml: str | None, card_title: str, card_text: str,
+                 offer: dict | None, end_session: bool, screen_text: str = "", sources=()):
         self.ssml = ssml
         self.text = text
         self.reprompt_ssml = reprompt_ssml
         self.card_title = card_title
         self.card_text = card_text
-        self.offer = offer
+        self.offer = offer                 # what "yes" (or "no") will answer next turn
         self.end_session = end_session
         self.screen_text = screen_text     # what a screen shows: the reply without its question
         self.sources = list(sources)       # names of the sources the card lists
@@ -118,13 +127,13 @@ def with_rate(ssml, rate):
 
     Pauses go only into text between tags, never inside a tag or an escape,
     so the SSML stays what it was apart from the added elements."""
-    if rate not in RATES or not ssml:
+    if rate not in PROSODY_RATES or not ssml:
         return ssml
     inner = ssml[len("<speak>"):-len("</speak>")]
     if rate == "slow":
         inner = "".join(part if part.startswith("<") else _SENTENCE_END.sub('<break time="400ms"/> ', part)
                         for part in _TAG.split(inner))
-    return '<speak><prosody rate="%s">%s</prosody></speak>' % (RATES[rate], inner)
+    return '<speak><prosody rate="%s">%s</prosody></speak>' % (PROSODY_RATES[rate], inner)
 
 
 def _prompt_text(name, words, first_launch=True, say=None):
@@ -210,7 +219,9 @@ def _render(say, content, locale, first_launch=True):
     if say.topic is None:
         body, question = _prompt_text(say.prompt, words, first_launch, say)
         offer = None
-        if say.prompt in ("anything_else", "notice", "not_covered"):
+        if say.offer is not None:
+            offer = say.offer
+        elif say.prompt in ("anything_else", "notice", "not_covered"):
             offer = {"kind": "anything_else"}
         elif say.prompt in TOPIC_PROMPTS:
             offer = {"kind": "topic", "topic": say.resume.id}

@@ -1,50 +1,22 @@
-"""Build the Alexa response for a Say, and keep the session state in step."""
+"""Build the Alexa response for a Say, and keep the session state in step.
+
+reply() changes the request's State (msguide.state.session_state); the
+SaveState interceptor writes it back after the handler.
+"""
 
 import os
 
-from ask_sdk_core.utils import get_locale
-from ask_sdk_model.ui import Image, StandardCard
+from ask_sdk_model import Response
+from ask_sdk_model.ui import Card, Image, StandardCard
 
 from .content import default_content
 from .memory import memory
 from .preferences import current as preferences
-from .screens import apl_version, render_directive
 from .render import TOPIC_PROMPTS, Say, escape, render
-from .state import read_state
+from .request import is_launch, locale as request_locale
+from .screens import apl_version, render_directive
+from .state import session_state
 from .wording import for_locale
-
-
-def content():
-    return default_content()
-
-
-def in_session(handler_input):
-    """False for skill events and other requests Alexa sends outside a session."""
-    return handler_input.request_envelope.session is not None
-
-
-def current_state(handler_input):
-    if not in_session(handler_input):
-        return read_state({}, content())
-    attributes = handler_input.attributes_manager.session_attributes
-    return read_state(attributes, content())
-
-
-def set_state(handler_input, attributes):
-    """Carry `attributes` into the next turn (nothing to carry outside a session)."""
-    if in_session(handler_input):
-        handler_input.attributes_manager.session_attributes = attributes
-
-
-def is_launch(handler_input):
-    return getattr(handler_input.request_envelope.request, "object_type", None) == "LaunchRequest"
-
-
-def request_locale(handler_input):
-    try:
-        return get_locale(handler_input) or ""
-    except Exception:
-        return ""
 
 
 def words_for(handler_input):
@@ -63,17 +35,18 @@ def remember_last_topic(handler_input):
     A sensitive topic (pregnancy, relapse...) is never kept: the next launch
     may be heard by anyone in the room.
     """
-    state = current_state(handler_input)
+    state = session_state(handler_input)
     if not state.opened:
         return
     last = state.last or {}
-    topic = content().get(last.get("topic", "")) if "topic" in last else None
+    topic = default_content().get(last.get("topic", "")) if "topic" in last else None
     if topic is not None:            # an older topic is not "last time" any more
         memory(handler_input).set("last_topic", None if topic.sensitive else topic.id)
 
 
-def reply(handler_input, say):
-    """Speak `say`, remember it for repeat/more/yes, and return the Response."""
+def reply(handler_input, say: Say, card: Card | None = None) -> Response:
+    """Speak `say`, remember it for repeat/more/yes, and return the Response
+    (with `card` in place of the reply's own, when given)."""
     first_launch = True
     if say.prompt == "launch":
         remembered = memory(handler_input)
@@ -82,7 +55,7 @@ def reply(handler_input, say):
         if not remembered.get("hint_heard"):          # once per user: "say speak slower"
             say.text = "speed_hint"
             remembered.set("hint_heard", True)
-    state = current_state(handler_input)
+    state = session_state(handler_input)
     pref = preferences(handler_input, state)
     if say.topic is not None and say.part == "answer" and pref.get("detail") == "full" \
             and not say.topic.emergency:
@@ -92,7 +65,8 @@ def reply(handler_input, say):
         # unsure whether the words are urgent: lead with the number, then go on
         say.lead = "crisis_lead" if lean == "crisis" else "danger_lead"
     locale = request_locale(handler_input)
-    spoken = render(say, content(), locale, first_launch, pref.get("rate"))
+    data = default_content()
+    spoken = render(say, data, locale, first_launch, pref.get("rate"))
     if say.prompt in ("launch", "welcome_back") and is_launch(handler_input):
         state.opened = True
     if say.topic is not None:
@@ -109,13 +83,12 @@ def reply(handler_input, say):
         elif say.prompt == "notice":
             state.last["text"] = say.text
     state.offer = spoken.offer
-    set_state(handler_input, state.to_attributes())
 
     builder = handler_input.response_builder
     builder.speak(spoken.ssml)
-    builder.set_card(card(spoken.card_title, spoken.card_text))
+    builder.set_card(card or standard_card(spoken.card_title, spoken.card_text))
     version = apl_version(handler_input.request_envelope)
-    screen = render_directive(version, say, spoken, content(), for_locale(locale)) if version else None
+    screen = render_directive(version, say, spoken, data, for_locale(locale)) if version else None
     if screen is not None:                                           # a device with a display
         builder.add_directive(screen)
     if spoken.end_session:
@@ -125,7 +98,7 @@ def reply(handler_input, say):
     return builder.response
 
 
-def card(title, text):
+def standard_card(title, text) -> StandardCard:
     """A Standard card: the reply's words, with the skill's icons when they are hosted.
 
     MSGUIDE_PUBLIC_URL is the https base that msguide_tools/publish_urls.py wrote into
@@ -139,26 +112,25 @@ def card(title, text):
     return StandardCard(title=title, text=text, image=image)
 
 
-def say_topic(handler_input, topic, part="answer", thing=None, lead=None):
+def say_topic(handler_input, topic, part="answer", thing=None, lead=None) -> Response:
     return reply(handler_input, Say(topic=topic, part=part, thing=thing, lead=lead))
 
 
-def say_prompt(handler_input, name, lead=None):
+def say_prompt(handler_input, name, lead=None) -> Response:
     return reply(handler_input, Say(prompt=name, lead=lead))
 
 
-def say_notice(handler_input, text, card=None):
-    """A one-off spoken message (e.g. a reminder confirmation), then "anything else?"."""
-    response = reply(handler_input, Say(prompt="notice", text=text))
-    if card is not None:
-        response.card = card
-    return response
+def say_notice(handler_input, text, card=None, offer=None) -> Response:
+    """A one-off spoken message (e.g. a reminder confirmation), then "anything else?";
+    or, for a notice that asks its own question ("... Shall I set it?"), the
+    `offer` that a "yes" or "no" answers."""
+    return reply(handler_input, Say(prompt="notice", text=text, offer=offer), card=card)
 
 
-def goodbye(handler_input):
+def goodbye(handler_input) -> Response:
     remember_last_topic(handler_input)
     text = words_for(handler_input)["goodbye"]
-    set_state(handler_input, {})
+    session_state(handler_input).reset()
     return (handler_input.response_builder
             .speak(escape(text))
             .set_should_end_session(True)

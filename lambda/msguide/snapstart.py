@@ -21,6 +21,8 @@ jitter) is reseeded so copies of one snapshot do not share a sequence.
 
 import os
 
+from .skill import build_skill
+
 
 def is_snapshot_init():
     return os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start"
@@ -36,7 +38,7 @@ def prepare(skill):
     warm_up()
     settle()
     try:
-        from snapshot_restore_py import register_after_restore   # in Lambda's Python 3.12+ runtime
+        from snapshot_restore_py import register_after_restore  # in Lambda's Python 3.12+ runtime
     except ImportError:
         return True
     register_after_restore(lambda: renew(skill))
@@ -135,9 +137,10 @@ def prime():
     the SDK's serialiser, the memory's item and key code) lands in the snapshot,
     and no store is touched."""
     import json
+
     from ask_sdk_model import RequestEnvelope
+
     from .persistence import ExpiringDynamoDbAdapter
-    from .skill import build_skill
     spare = build_skill(persistence_adapter=ExpiringDynamoDbAdapter("warm-up", client=_RememberedItems()))
     carried = {}
     for body in typical_requests() + returning_user_requests():

@@ -20,11 +20,19 @@ Stored shape (all optional):
               # the user's remembered preferences, read from memory once per session
 A "last" prompt may also carry "topic" (the offer of welcome_back or confirm) or
 "text" (a notice such as a reminder confirmation, re-said by "repeat").
+
+One State per request, the way memory works (msguide.memory): `session_state`
+reads and validates the session attributes on first use, handlers change that
+object, and the SaveState response interceptor (handlers/lifecycle.py) writes
+it back once, after the handler. No handler writes session attributes.
 """
 
 import re
 
+from .content import default_content
+from .reminders.plan import clean_choices, clean_pending, known_task
 from .render import PROMPTS, TOPIC_PARTS, TOPIC_PROMPTS
+from .request import in_session
 
 _THING = re.compile(r"^[a-z0-9' ]{1,60}$")
 _NOTICE = re.compile(r"^[A-Za-z0-9 ,.;:'?!()-]{1,400}$")
@@ -34,9 +42,12 @@ MAX_BACK = 5
 
 
 class State:
+    """The session state of one request (see the stored shape above)."""
+
     __slots__ = ("last", "offer", "back", "asked", "opened", "pref")
 
-    def __init__(self, last=None, offer=None, back=None, asked=False, opened=False, pref=None):
+    def __init__(self, last: dict | None = None, offer: dict | None = None, back: list | None = None,
+                 asked: bool = False, opened: bool = False, pref: dict | None = None):
         self.last = last
         self.offer = offer
         self.back = back or []
@@ -44,7 +55,18 @@ class State:
         self.opened = opened
         self.pref = pref            # None: not read from memory yet in this session
 
-    def to_attributes(self):
+    @property
+    def offer_kind(self) -> str | None:
+        """The kind of offer a "yes" or "no" answers now ("more", "forget", ...), or None."""
+        return self.offer["kind"] if self.offer else None
+
+    def reset(self, opened: bool = False) -> None:
+        """Start the session afresh (start over, goodbye): nothing carried but, if
+        `opened`, that the user opened it (preferences are read from memory again)."""
+        self.last, self.offer, self.back = None, None, []
+        self.asked, self.opened, self.pref = False, opened, None
+
+    def to_attributes(self) -> dict:
         attrs = {}
         if self.last:
             attrs["last"] = self.last
@@ -124,17 +146,14 @@ def _read_offer(raw, content):
     if kind in ("anything_else", "forget"):
         return {"kind": kind}
     if kind == "reminder":
-        from .reminders_model import known_task
         return {"kind": kind, "task": raw["task"]} if known_task(raw.get("task")) else None
     if kind in ("reminder_time", "reminder_confirm"):
         # "should I set it for 3 PM?" holds the PM plan; "shall I set it?" the plan itself
-        from .reminders_model import clean_pending
         plan = clean_pending(raw.get("plan"))
         if plan and (plan["time"] or kind == "reminder_confirm"):
             return {"kind": kind, "plan": plan}
         return None
     if kind == "reminder_cancel":          # "shall I cancel the one ...?", one at a time
-        from .reminders_model import clean_choices
         choices = clean_choices(raw.get("ask"))
         return {"kind": kind, "ask": choices, "any": raw.get("any") is True} if choices else None
     topic = raw.get("topic")
@@ -143,7 +162,7 @@ def _read_offer(raw, content):
     return None
 
 
-def read_state(attributes, content):
+def read_state(attributes, content) -> State:
     """Build a State from (untrusted) session attributes."""
     if not isinstance(attributes, dict):
         return State()
@@ -159,15 +178,34 @@ def read_state(attributes, content):
                  clean_preferences(attributes.get("pref")) if isinstance(attributes.get("pref"), dict) else None)
 
 
-RATES = ("slow", "fast")
+def session_state(handler_input) -> State:
+    """The State of this request (one per request, read on first use; an empty
+    one outside a session, where nothing is carried)."""
+    attributes = handler_input.attributes_manager.request_attributes
+    state = attributes.get("state")
+    if state is None:
+        raw = handler_input.attributes_manager.session_attributes if in_session(handler_input) else {}
+        state = attributes["state"] = read_state(raw, default_content())
+    return state
+
+
+def save_state(handler_input) -> None:
+    """Carry this request's State into the next turn, if it was read (the
+    SaveState interceptor; nothing to carry outside a session)."""
+    state = handler_input.attributes_manager.request_attributes.get("state")
+    if state is not None and in_session(handler_input):
+        handler_input.attributes_manager.session_attributes = state.to_attributes()
+
+
+SPEECH_RATES = ("slow", "fast")     # the values of the "rate" preference (render.PROSODY_RATES says them)
 DETAILS = ("full",)
 
 
-def clean_preferences(raw):
+def clean_preferences(raw) -> dict:
     """{"rate": ..., "detail": ...} with only known values (from memory or the session)."""
     pref = {}
     if isinstance(raw, dict):
-        if raw.get("rate") in RATES:
+        if raw.get("rate") in SPEECH_RATES:
             pref["rate"] = raw["rate"]
         if raw.get("detail") in DETAILS:
             pref["detail"] = raw["detail"]

@@ -85,7 +85,7 @@ class Serializer(DefaultSerializer):
                     setattr(model, key, payload[key])
             return model
         except Exception as exc:
-            raise SerializationException(str(exc))
+            raise SerializationException(str(exc)) from None
 
     def _DefaultSerializer__deserialize_datetime(self, payload, obj_type):
         if obj_type is datetime and isinstance(payload, str) and len(payload) >= 20 and payload[10] == "T":

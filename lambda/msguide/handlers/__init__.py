@@ -2,19 +2,54 @@
 
 `request_handlers()` lists them in the order the SDK should try them;
 `exception_handlers()` turns any unexpected error into a spoken apology.
+A feature answers "yes" and "no" to its own offers (an @offer_answer handler
+per offer kind, tried before the generic HandleYes and HandleNo).
 """
 
-from .answers import (AnswerFreeFormQuestion, AnswerResearchQuestion,
-                      AnswerSlotQuestion, AnswerTopicQuestion, TriageWhatWasSaid)
-from .conversation import (CloseSkill, GiveHelp, GiveMore, GoBack, HandleFallback,
-                           HandleNo, HandleYes, LaunchSkill, RepeatLast,
-                           StartOver)
-from .lifecycle import (AcknowledgeEvent, ApologiseForError, EndSession,
-                        ForgetDisabledUser, LogSkillError, SaveMemory)
+from .answers import (
+    AnswerFreeFormQuestion,
+    AnswerResearchQuestion,
+    AnswerSlotQuestion,
+    AnswerTopicQuestion,
+    TriageWhatWasSaid,
+)
+from .conversation import (
+    CloseSkill,
+    GiveHelp,
+    GiveMore,
+    GoBack,
+    HandleFallback,
+    HandleNo,
+    HandleYes,
+    LaunchSkill,
+    RepeatLast,
+    StartOver,
+    accept_more_offer,
+    accept_topic_offer,
+    decline_anything_else,
+)
+from .lifecycle import (
+    AcknowledgeEvent,
+    ApologiseForError,
+    EndSession,
+    ForgetDisabledUser,
+    LogSkillError,
+    SaveMemory,
+    SaveState,
+)
 from .preferences import ChangePreference, RepeatSlowly
-from .privacy import ForgetMe
+from .privacy import ForgetMe, answer_forget_offer
+from .reminders import (
+    AnswerPermissionRequest,
+    CancelReminder,
+    ListReminders,
+    SetReminder,
+    accept_reminder_offer,
+    answer_am_or_pm,
+    answer_cancel_offer,
+    answer_reminder_confirm,
+)
 from .screen import TouchScreen
-from .reminders import AnswerPermissionRequest, CancelReminder, ListReminders, SetReminder
 
 
 def request_handlers():
@@ -29,6 +64,15 @@ def request_handlers():
         ListReminders(),
         CancelReminder(),
         GiveHelp(),
+        # "yes" and "no" to an offer, by its kind (each feature's own), then the generic ones
+        accept_more_offer,
+        accept_topic_offer,
+        decline_anything_else,
+        accept_reminder_offer,
+        answer_reminder_confirm,
+        answer_am_or_pm,
+        answer_cancel_offer,
+        answer_forget_offer,
         HandleYes(),
         HandleNo(),
         GiveMore(),
@@ -51,7 +95,7 @@ def request_handlers():
 
 
 def response_interceptors():
-    return [SaveMemory()]
+    return [SaveState(), SaveMemory()]
 
 
 def exception_handlers():

@@ -1,16 +1,54 @@
-"""Launch, help, yes/no, more, repeat, start over, stop and fallback."""
+"""Launch, help, yes/no, more, repeat, start over, stop and fallback.
+
+"Yes" and "no" to an offer are answered by the feature that made the offer:
+each has an OfferAnswer handler for its kind (@offer_answer, in reminders.py,
+privacy.py, and the topic offers here), tried before the generic HandleYes
+and HandleNo.
+"""
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_model import Response
 
+from ..content import default_content
 from ..memory import memory
 from ..render import Say
-from ..respond import (content, current_state, goodbye, reply, say_prompt, say_topic,
-                       set_state)
+from ..request import intent_name
+from ..respond import goodbye, reply, say_prompt, say_topic
+from ..state import session_state
+
+YES, NO = "AMAZON.YesIntent", "AMAZON.NoIntent"
 
 
 def _any_intent(handler_input, *names):
     return any(is_intent_name(name)(handler_input) for name in names)
+
+
+class OfferAnswer(AbstractRequestHandler):
+    """'Yes' or 'no' (those of `intents`) to the offer of `kind` the last reply made,
+    answered by `answer(handler_input, offer, yes)`.
+
+    One instance per offer kind, made with @offer_answer (an instance, not a
+    subclass each: a handler class costs about 0.15 M instructions of cold start)."""
+
+    def __init__(self, kind: str, answer, intents=(YES, NO)):
+        self.kind, self.answer, self.intents = kind, answer, intents
+        self.__name__ = answer.__name__
+
+    def can_handle(self, handler_input):
+        return intent_name(handler_input) in self.intents and session_state(handler_input).offer_kind == self.kind
+
+    def handle(self, handler_input) -> Response:
+        offer = session_state(handler_input).offer
+        return self.answer(handler_input, offer, intent_name(handler_input) == YES)
+
+    def __repr__(self):
+        return "OfferAnswer(%r, %s)" % (self.kind, self.__name__)
+
+
+def offer_answer(kind: str, intents=(YES, NO)):
+    """@offer_answer("forget"): the function answers "yes" and "no" (`intents`) to that offer kind."""
+    return lambda answer: OfferAnswer(kind, answer, intents)
 
 
 def say_again(handler_input, last, rate=None):
@@ -18,16 +56,13 @@ def say_again(handler_input, last, rate=None):
     A notice that asked its own question ("shall I set it?") asks it again, and
     the offer waiting for the answer still waits."""
     if last and "prompt" in last:        # may also carry a topic: welcome_back's offer
-        offer = current_state(handler_input).offer
-        response = reply(handler_input, Say(prompt=last["prompt"], text=last.get("text"), rate=rate,
-                                            resume=content().get(last.get("topic", ""))))
-        if last["prompt"] == "notice" and last.get("text", "").endswith("?") and offer:
-            state = current_state(handler_input)
-            state.offer = offer
-            set_state(handler_input, state.to_attributes())
-        return response
+        offer = session_state(handler_input).offer
+        asks = last["prompt"] == "notice" and last.get("text", "").endswith("?")
+        return reply(handler_input, Say(prompt=last["prompt"], text=last.get("text"), rate=rate,
+                                        resume=default_content().get(last.get("topic", "")),
+                                        offer=offer if asks else None))
     if last and "topic" in last:
-        return reply(handler_input, Say(topic=content().get(last["topic"]), part=last["part"],
+        return reply(handler_input, Say(topic=default_content().get(last["topic"]), part=last["part"],
                                         thing=last.get("thing"), rate=rate))
     return reply(handler_input, Say(prompt="nothing_to_repeat", rate=rate))
 
@@ -38,7 +73,7 @@ class LaunchSkill(AbstractRequestHandler):
 
     def handle(self, handler_input):
         remembered = memory(handler_input)
-        last_topic = content().get(remembered.get("last_topic", ""))
+        last_topic = default_content().get(remembered.get("last_topic", ""))
         if remembered.get("disclaimer_heard") and last_topic is not None:
             return reply(handler_input, Say(prompt="welcome_back", resume=last_topic))
         return say_prompt(handler_input, "launch")
@@ -52,64 +87,43 @@ class GiveHelp(AbstractRequestHandler):
         return say_prompt(handler_input, "help")
 
 
+@offer_answer("more", intents=(YES,))
+def accept_more_offer(handler_input, offer, yes):
+    """'Yes' to "would you like to hear more?": the longer answer."""
+    last = session_state(handler_input).last or {}
+    thing = last.get("thing") if last.get("topic") == offer["topic"] else None
+    return say_topic(handler_input, default_content().get(offer["topic"]), part="more", thing=thing)
+
+
+@offer_answer("topic", intents=(YES,))
+def accept_topic_offer(handler_input, offer, yes):
+    """'Yes' to a related topic ("shall I tell you about ...?"), welcome back's or confirm's."""
+    return say_topic(handler_input, default_content().get(offer["topic"]))
+
+
+@offer_answer("anything_else", intents=(NO,))
+def decline_anything_else(handler_input, offer, yes):
+    """'No' to "anything else?": goodbye."""
+    return goodbye(handler_input)
+
+
 class HandleYes(AbstractRequestHandler):
-    """'Yes' accepts the last offer: more on the topic, or a related topic."""
+    """'Yes' to no offer a feature answers: ask what next."""
 
     def can_handle(self, handler_input):
-        return is_intent_name("AMAZON.YesIntent")(handler_input)
+        return is_intent_name(YES)(handler_input)
 
     def handle(self, handler_input):
-        state = current_state(handler_input)
-        offer = state.offer or {}
-        if offer.get("kind") == "more":
-            last = state.last or {}
-            thing = last.get("thing") if last.get("topic") == offer["topic"] else None
-            return say_topic(handler_input, content().get(offer["topic"]),
-                             part="more", thing=thing)
-        if offer.get("kind") == "topic":
-            return say_topic(handler_input, content().get(offer["topic"]))
-        if offer.get("kind") == "reminder_time":
-            from .reminders import answer_am_or_pm
-            return answer_am_or_pm(handler_input, offer, yes=True)
-        if offer.get("kind") == "reminder_confirm":
-            from .reminders import set_reminder
-            from ..reminders_model import plan_from_pending
-            return set_reminder(handler_input, plan_from_pending(offer["plan"]))
-        if offer.get("kind") == "forget":
-            from .privacy import answer_forget
-            return answer_forget(handler_input, yes=True)
-        if offer.get("kind") == "reminder_cancel":
-            from .reminders import answer_cancel
-            return answer_cancel(handler_input, offer, yes=True)
-        if offer.get("kind") == "reminder":
-            from .reminders import confirm_reminder
-            from ..reminders_model import Plan
-            return confirm_reminder(handler_input, Plan(offer["task"]))
         return say_prompt(handler_input, "what_next", lead="ok")
 
 
 class HandleNo(AbstractRequestHandler):
-    """'No' to an offer asks what else; 'no' to 'anything else?' says goodbye."""
+    """'No' to an offer no feature answers otherwise: ask what else."""
 
     def can_handle(self, handler_input):
-        return is_intent_name("AMAZON.NoIntent")(handler_input)
+        return is_intent_name(NO)(handler_input)
 
     def handle(self, handler_input):
-        offer = current_state(handler_input).offer or {}
-        if offer.get("kind") == "anything_else":
-            return goodbye(handler_input)
-        if offer.get("kind") == "reminder_time":
-            from .reminders import answer_am_or_pm
-            return answer_am_or_pm(handler_input, offer, yes=False)
-        if offer.get("kind") == "reminder_confirm":
-            from .reminders import change_reminder
-            return change_reminder(handler_input, offer)
-        if offer.get("kind") == "forget":
-            from .privacy import answer_forget
-            return answer_forget(handler_input, yes=False)
-        if offer.get("kind") == "reminder_cancel":
-            from .reminders import answer_cancel
-            return answer_cancel(handler_input, offer, yes=False)
         return say_prompt(handler_input, "anything_else", lead="ok")
 
 
@@ -120,14 +134,14 @@ class GiveMore(AbstractRequestHandler):
         return is_intent_name("AMAZON.MoreIntent")(handler_input)
 
     def handle(self, handler_input):
-        state = current_state(handler_input)
-        last = state.last or {}
+        last = session_state(handler_input).last or {}
         if "topic" not in last:
             return say_prompt(handler_input, "help")
-        topic = content().get(last["topic"])
+        data = default_content()
+        topic = data.get(last["topic"])
         if last["part"] == "answer":
             return say_topic(handler_input, topic, part="more", thing=last.get("thing"))
-        related = content().get(topic.related) if topic.related else None
+        related = data.get(topic.related) if topic.related else None
         if related is None:
             return say_prompt(handler_input, "anything_else")
         return say_topic(handler_input, related)
@@ -138,7 +152,7 @@ class RepeatLast(AbstractRequestHandler):
         return is_intent_name("AMAZON.RepeatIntent")(handler_input)
 
     def handle(self, handler_input):
-        return say_again(handler_input, current_state(handler_input).last)
+        return say_again(handler_input, session_state(handler_input).last)
 
 
 class GoBack(AbstractRequestHandler):
@@ -148,17 +162,15 @@ class GoBack(AbstractRequestHandler):
         return is_intent_name("AMAZON.PreviousIntent")(handler_input)
 
     def handle(self, handler_input):
-        state = current_state(handler_input)
+        state = session_state(handler_input)
         last = state.last or {}
         here = None if "prompt" in last else {k: last[k] for k in ("topic", "thing") if k in last}
         while state.back and state.back[-1] == here:      # never the topic just said, again
             state.back.pop()
         if not state.back:
-            set_state(handler_input, state.to_attributes())
             return say_prompt(handler_input, "nothing_to_go_back_to")
         place = state.back.pop()
-        set_state(handler_input, state.to_attributes())
-        return reply(handler_input, Say(topic=content().get(place["topic"]),
+        return reply(handler_input, Say(topic=default_content().get(place["topic"]),
                                         thing=place.get("thing"), going_back=True))
 
 
@@ -168,8 +180,8 @@ class StartOver(AbstractRequestHandler):
                            "AMAZON.NavigateHomeIntent")
 
     def handle(self, handler_input):
-        opened = current_state(handler_input).opened
-        set_state(handler_input, {"opened": True} if opened else {})
+        state = session_state(handler_input)
+        state.reset(opened=state.opened)
         return say_prompt(handler_input, "launch")
 
 

@@ -1,11 +1,19 @@
 """Requests that are not questions: session end, errors, events."""
 
-from ask_sdk_core.dispatch_components import (AbstractExceptionHandler,
-                                              AbstractRequestHandler,
-                                              AbstractResponseInterceptor)
+from ask_sdk_core.dispatch_components import (
+    AbstractExceptionHandler,
+    AbstractRequestHandler,
+    AbstractResponseInterceptor,
+)
 from ask_sdk_core.utils import is_request_type
 
 from ..logs import logger, printable, where
+from ..memory import memory
+from ..render import escape
+from ..request import locale, request_type
+from ..respond import remember_last_topic
+from ..state import save_state
+from ..wording import for_locale
 
 
 class EndSession(AbstractRequestHandler):
@@ -15,7 +23,6 @@ class EndSession(AbstractRequestHandler):
         return is_request_type("SessionEndedRequest")(handler_input)
 
     def handle(self, handler_input):
-        from ..respond import remember_last_topic
         remember_last_topic(handler_input)
         request = handler_input.request_envelope.request
         reason = getattr(getattr(request, "reason", None), "value", None)
@@ -46,9 +53,16 @@ class ForgetDisabledUser(AbstractRequestHandler):
         return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
 
     def handle(self, handler_input):
-        from ..memory import memory
         memory(handler_input).forget(whole_account=True)
         return handler_input.response_builder.response
+
+
+class SaveState(AbstractResponseInterceptor):
+    """After every request, carry the session State the handler changed into
+    the next turn (msguide.state.session_state)."""
+
+    def process(self, handler_input, response):
+        save_state(handler_input)
 
 
 class SaveMemory(AbstractResponseInterceptor):
@@ -90,8 +104,7 @@ class ApologiseForError(AbstractExceptionHandler):
 
     def handle(self, handler_input, exception):
         logger().error("handler error: %s", where(exception))
-        request = getattr(handler_input.request_envelope, "request", None)
-        if getattr(request, "object_type", None) not in ("LaunchRequest", "IntentRequest"):
+        if request_type(handler_input) not in ("LaunchRequest", "IntentRequest"):
             return handler_input.response_builder.response
         return plain_apology(handler_input)
 
@@ -99,10 +112,7 @@ class ApologiseForError(AbstractExceptionHandler):
 def plain_apology(handler_input):
     from ask_sdk_model import Response
     from ask_sdk_model.ui import Reprompt, SsmlOutputSpeech
-    from ..render import escape
-    from ..respond import request_locale
-    from ..wording import for_locale
-    words = for_locale(request_locale(handler_input))
+    words = for_locale(locale(handler_input))
     session = handler_input.request_envelope.session
     if session is not None:
         carried = session.attributes if isinstance(session.attributes, dict) else {}

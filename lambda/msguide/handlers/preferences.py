@@ -4,7 +4,10 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.utils import is_intent_name
 
 from .. import preferences
-from ..respond import current_state, say_notice, words_for
+from ..request import intent_name
+from ..respond import say_notice, words_for
+from ..state import session_state
+from .conversation import say_again
 
 # intent -> (preference, value (None: the default), what to say)
 CHANGES = {
@@ -21,10 +24,10 @@ class ChangePreference(AbstractRequestHandler):
     is heard in the confirmation itself)."""
 
     def can_handle(self, handler_input):
-        return getattr(getattr(handler_input.request_envelope.request, "intent", None), "name", None) in CHANGES
+        return intent_name(handler_input) in CHANGES
 
     def handle(self, handler_input):
-        key, value, said = CHANGES[handler_input.request_envelope.request.intent.name]
+        key, value, said = CHANGES[intent_name(handler_input)]
         preferences.change(handler_input, **{key: value})
         return say_notice(handler_input, words_for(handler_input)[said])
 
@@ -36,5 +39,4 @@ class RepeatSlowly(AbstractRequestHandler):
         return is_intent_name("RepeatSlowlyIntent")(handler_input)
 
     def handle(self, handler_input):
-        from .conversation import say_again
-        return say_again(handler_input, current_state(handler_input).last, rate="slow")
+        return say_again(handler_input, session_state(handler_input).last, rate="slow")

@@ -4,7 +4,9 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.utils import is_intent_name
 
 from ..memory import memory
-from ..respond import current_state, say_notice, set_state, words_for
+from ..respond import say_notice, words_for
+from ..state import session_state
+from .conversation import offer_answer
 
 
 class ForgetMe(AbstractRequestHandler):
@@ -17,21 +19,17 @@ class ForgetMe(AbstractRequestHandler):
         words = words_for(handler_input)
         if not memory(handler_input).available:
             return say_notice(handler_input, words["forget_nothing"])
-        response = say_notice(handler_input, words["forget_confirm"])
-        state = current_state(handler_input)
-        state.offer = {"kind": "forget"}
-        set_state(handler_input, state.to_attributes())
-        return response
+        return say_notice(handler_input, words["forget_confirm"], offer={"kind": "forget"})
 
 
-def answer_forget(handler_input, yes):
-    """'Yes' erases the speaker's record on the store now; 'no' keeps it."""
+@offer_answer("forget")
+def answer_forget_offer(handler_input, offer, yes):
+    """'Yes' to "shall I erase it?" erases the speaker's record on the store now; 'no' keeps it."""
     words = words_for(handler_input)
     if not yes:
         return say_notice(handler_input, words["forget_kept"])
     memory(handler_input).forget()
-    state = current_state(handler_input)
+    state = session_state(handler_input)
     state.opened = False          # nothing of this session is kept at its end either
     state.pref = {}               # the speech speed and answer length go now, not at the session's end
-    set_state(handler_input, state.to_attributes())
     return say_notice(handler_input, words["forget_done"])

@@ -3,7 +3,9 @@
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.utils import is_request_type
 
-from ..respond import content, say_prompt, say_topic
+from ..content import default_content
+from ..respond import say_prompt, say_topic
+from .conversation import GiveMore
 
 
 class TouchScreen(AbstractRequestHandler):
@@ -21,10 +23,9 @@ class TouchScreen(AbstractRequestHandler):
         args = getattr(handler_input.request_envelope.request, "arguments", None) or []
         what = args[0] if args and isinstance(args[0], str) else None
         if what == "more":
-            from .conversation import GiveMore
             return GiveMore().handle(handler_input)
         if what == "topic" and len(args) == 2 and isinstance(args[1], str):
-            topic = content().get(args[1])
+            topic = default_content().get(args[1])
             if topic is not None and not topic.emergency:
                 return say_topic(handler_input, topic)
         return say_prompt(handler_input, "help")

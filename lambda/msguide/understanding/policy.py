@@ -18,6 +18,8 @@ alone and is not answered as pregnancy.
 import json
 import os
 
+from ..content import ContentError
+
 POLICY_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "policy.json")
 POLICY_KEYS = ("answer", "confirm", "answer_outside_domain", "lexical_confirm", "urgent", "urgent_sure",
                "urgent_lean")
@@ -36,7 +38,7 @@ class Reading:
 
     __slots__ = ("outcome", "topic_id", "confidence", "ranked")
 
-    def __init__(self, outcome, topic_id, confidence, ranked):
+    def __init__(self, outcome: str, topic_id: str | None, confidence: float, ranked: list):
         self.outcome = outcome
         self.topic_id = topic_id
         self.confidence = confidence
@@ -48,7 +50,6 @@ class Reading:
 
 def read_policy(path=POLICY_FILE):
     """The thresholds, checked: each present, a number between 0 and 1."""
-    from ..content import ContentError
     with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
     for key in POLICY_KEYS:
@@ -101,7 +102,7 @@ class Policy:
             return False
         return not (evidence.named and evidence.named(topic_id))
 
-    def decide(self, ranked, evidence):
+    def decide(self, ranked, evidence) -> Reading:
         """A Reading from [(class, probability)] best first and the Evidence."""
         for label, probability in ranked:
             # `calm`: the words mark a past or long-standing event ("a seizure when I

@@ -1,15 +1,15 @@
-"""Reminders as data: what to remind, when, and the Reminders API request.
+"""The plan: what to remind, and when, as data.
 
-Pure functions, no I/O: the handlers in handlers/reminders.py read slots,
-call the Alexa APIs and speak; this module turns slot values into a Plan,
-a Plan and the device's local time into a schedule, and a schedule into the
-SDK's ReminderRequest. Reminder texts come from the content (topic.reminder).
+Pure functions, no I/O: the handlers in handlers/reminders.py read slots and
+speak, msguide.reminders.api calls the Alexa APIs; this module turns slot
+values into a Plan, and a Plan and the device's local time into a schedule
+and its words. Reminder texts come from the content (topic.reminder).
 """
 
 import datetime
 import re
 
-from .content import default_content
+from ..content import default_content
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -62,13 +62,15 @@ MAX_AFTER_SECONDS = 366 * 24 * 3600
 
 
 class Plan:
-    """A reminder the user asked for, before it has a concrete time."""
+    """A reminder the user asked for, before it has a concrete time.
+    (Not a dataclass: see render.Say.)"""
 
     __slots__ = ("task", "repeat", "weekday", "date", "time", "after", "vague")
 
-    def __init__(self, task, repeat=None, weekday=None, date=None, time=None, after=None,
-                 vague=False):
-        self.task = task            # content reminder task value
+    def __init__(self, task: str | None, repeat: str | None = None, weekday: int | None = None,
+                 date: str | None = None, time: tuple | None = None, after: int | None = None,
+                 vague: bool = False):
+        self.task = task            # content reminder task value, or "own:<words>"
         self.repeat = repeat        # None (once), "weekly", "daily" or "weekdays"
         self.weekday = weekday      # 0..6 or None
         self.date = date            # "YYYY-MM-DD" or None
@@ -76,7 +78,7 @@ class Plan:
         self.after = after          # seconds from now ("in two hours"), or None
         self.vague = vague          # a day was said but is not one day ("in December", "now")
 
-    def to_dict(self):
+    def to_dict(self) -> dict:
         return {"task": self.task, "repeat": self.repeat, "weekday": self.weekday,
                 "date": self.date, "time": list(self.time) if self.time else None,
                 "after": self.after}
@@ -362,31 +364,3 @@ def spoken_duration(seconds):
         if count:
             parts.append("%d %s%s" % (count, name, "" if count == 1 else "s"))
     return " and ".join(parts[:2])
-
-
-def reminder_request(plan, first, time_zone, locale, now_utc):
-    """The SDK's ReminderRequest for a scheduled plan.
-
-    Once: SCHEDULED_ABSOLUTE at a local time. Repeating: the current
-    recurrence form (startDateTime + recurrenceRules, an RRULE), not the
-    deprecated freq/byDay. Relative ("in two hours"): SCHEDULED_RELATIVE.
-    """
-    from ask_sdk_model.services.reminder_management import (
-        AlertInfo, PushNotification, PushNotificationStatus, Recurrence, ReminderRequest,
-        SpokenInfo, SpokenText, Trigger, TriggerType)
-    if plan.after:
-        trigger = Trigger(object_type=TriggerType.SCHEDULED_RELATIVE, offset_in_seconds=plan.after,
-                          time_zone_id=time_zone)
-    elif plan.repeat:
-        trigger = Trigger(object_type=TriggerType.SCHEDULED_ABSOLUTE, time_zone_id=time_zone,
-                          recurrence=Recurrence(start_date_time=first,
-                                                recurrence_rules=[recurrence_rule(plan, first)]))
-    else:
-        trigger = Trigger(object_type=TriggerType.SCHEDULED_ABSOLUTE, scheduled_time=first,
-                          time_zone_id=time_zone)
-    text = reminder_of(plan.task)["text"]
-    return ReminderRequest(
-        request_time=now_utc.replace(tzinfo=None, microsecond=0),
-        trigger=trigger,
-        alert_info=AlertInfo(spoken_info=SpokenInfo(content=[SpokenText(locale=locale, text=text)])),
-        push_notification=PushNotification(status=PushNotificationStatus.ENABLED))
