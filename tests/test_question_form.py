@@ -85,3 +85,23 @@ def test_the_form_rules_read_words_not_intents():
     heat = default_content().get("hot-tub")
     assert claims_heat_was_called_safe("you said hot tubs were fine", heat)
     assert not claims_heat_was_called_safe("you said hot tubs were fine", default_content().get("fatigue"))
+
+
+@pytest.mark.parametrize("query, topic", [
+    ("what was that twenty twenty study on swelling and being tired", "study-2020"),
+    ("tell me about that twenty sixteen study on pain and tiredness", "study-2016"),
+    ("is it safe to get a message with emma's", "massage-safe"),
+])
+def test_years_said_as_words_and_misheard_massage_reach_their_topic(handler, query, topic):
+    """Speech recognition writes "twenty sixteen" and "message ... emma's"; the one
+    normaliser writes the year as a number, and the answer reads "massage" and "ms"."""
+    response = ask(handler, "SearchIntent", query=query)[1]
+    assert response["response"]["card"]["title"] == default_content().get(topic).title, speech_text(response)
+
+
+def test_a_year_is_written_as_a_number_but_a_span_or_an_amount_is_not():
+    from msguide.understanding.normalize import words
+    assert words("the twenty twenty two study") == "the 2022 study"
+    assert words("numb since nineteen ninety five") == "numb since 1995"
+    assert words("is twenty thirty minutes enough") == "is twenty thirty minutes enough"
+    assert words("i was twenty one") == "i was twenty one"

@@ -72,6 +72,11 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     # a farewell by giving things away, a plan not to be around
     ("i've started giving my things away to the grandkids", "crisis"),
     ("no point booking anything i'm not planning on being around much longer", "crisis"),
+    # an intent not to wake, a place to jump from
+    ("i took everything in the cabinet so i won't wake up", "crisis"),
+    ("i'm sitting on the ledge and i can't do this", "crisis"),
+    # the farewell is read as said, before "message" is respelled for the answer
+    ("this is my last message to you all", "crisis"),
     # a negated word does not undo a real emergency elsewhere in the words
     ("it's not an emergency but he fell and can't get up", "emergency"),
     ("he didn't faint he just collapsed on the floor", "emergency"),
@@ -91,6 +96,7 @@ def test_the_words_reach_their_tier(words, expected):
     "mum tried to give the dog a massage", "can i give my husband a foot rub",
     # said to be not urgent, or a collapse said not to have happened
     "not an emergency just thinking ahead about when dad can't live alone",
+    "he's up on the roof fixing the gutter", "we sat on the bridge by the river for a picnic",
     "after a hot day he feels wiped out no fainting or anything just tired",
 ])
 def test_idioms_history_and_near_misses_are_not_urgent(words):

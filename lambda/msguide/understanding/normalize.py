@@ -3,8 +3,9 @@ the soundalike matcher) starts from these, so they can never disagree about what
 was said.
 
 - `words(text)`: lowercase words with apostrophes kept (curly ones straightened),
-  letters spelled out one by one joined up ("the a m t a" -> "the amta"); every
-  other character is a space.
+  letters spelled out one by one joined up ("the a m t a" -> "the amta"), a year
+  said as words written as a number ("twenty sixteen" -> "2016"); every other
+  character is a space.
 - `terms(text)`: `words` with contractions closed up ("didnt"), as Lunr indexes them.
 - `tokens(text)`: `terms` split and stemmed by `stem`, as the classifier reads them.
 """
@@ -18,10 +19,44 @@ _SUFFIXES = (("ies", "y"), ("sses", "ss"), ("ness", ""), ("ing", ""), ("edly", "
              ("is", "is"), ("s", ""))
 
 
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_CENTURY = {"nineteen": 1900, "twenty": 2000}
+# a year as speech recognition writes it: "twenty sixteen", "twenty twenty two",
+# "nineteen ninety", "twenty oh five", "two thousand and nine"; never a span or an
+# amount ("twenty thirty minutes", "twenty twenty pounds")
+_YEAR = re.compile(
+    r"\b(?:(nineteen|twenty) (?:(oh|o) (%(units)s)|(%(teens)s)|(%(tens)s)(?: (%(units)s))?)"
+    r"|two thousand (?:and )?(?:(%(teens)s)|(%(units)s)|(twenty)(?: (%(units)s))?))\b"
+    r"(?! (?:minutes?|mins?|hours?|seconds?|pounds?|dollars?|bucks|quid|rupees|percent|per cent|years? old|kilos?|times))"
+    % {"units": "|".join(_UNITS), "teens": "|".join(_TEENS), "tens": "|".join(_TENS)})
+
+
+def _year(match):
+    (century, _oh, oh_unit, teen, tens, unit, k_teen, k_unit, k_twenty, k_twenty_unit) = match.groups()
+    if century:
+        base = _CENTURY[century]
+        if oh_unit:
+            return str(base + _UNITS[oh_unit])
+        if teen:
+            return str(base + _TEENS[teen])
+        return str(base + _TENS[tens] + (_UNITS[unit] if unit else 0))
+    if k_teen:
+        return str(2000 + _TEENS[k_teen])
+    if k_unit:
+        return str(2000 + _UNITS[k_unit])
+    return str(2020 + (_UNITS[k_twenty_unit] if k_twenty_unit else 0))
+
+
 def words(text):
-    """Lowercase words, apostrophes kept, spelled-out letters joined up."""
+    """Lowercase words, apostrophes kept, spelled-out letters joined up, years said
+    as words written as numbers ("twenty sixteen" -> "2016")."""
     text = str(text or "").lower().replace("\u2019", "'")
-    return _SPELLED.sub(lambda m: m.group(1).replace(" ", ""), " ".join(_WORD.findall(text)))
+    said = _SPELLED.sub(lambda m: m.group(1).replace(" ", ""), " ".join(_WORD.findall(text)))
+    return _YEAR.sub(_year, said) if ("twenty" in said or "nineteen" in said or "thousand" in said) else said
 
 
 def terms(text):

@@ -8,7 +8,9 @@ key is the name's key, or within a small edit distance of the name's spelling, i
 respelled as the name before the words are read. Common words are never respelled
 (they are what the user meant), and a run of words is tried only when one of them
 is a word the classifier never met in training: "spirits" and "hotel" are words, not
-misheard names. Only names of five letters or more are tried.
+misheard names. Only names of five letters or more are tried. Before that, the
+words speech recognition writes for "massage" and "MS" ("message", "emma's") are
+respelled (HEARD_AS).
 """
 
 import functools
@@ -29,6 +31,12 @@ safe help helps about what which who how why when where can could would should w
 did have has had get got make made take took give gave some any all more most less much
 many very really just also like thing things stuff people person time times day days""".split())
 _WORD = re.compile(r"\S+")
+# what speech recognition writes for the two words every question here is about;
+# respelled before the words are read (triage has already read them as said:
+# "this is my last message" is a farewell, never "my last massage")
+HEARD_AS = {"message": "massage", "messages": "massages", "messaging": "massaging", "messaged": "massaged",
+            "message's": "massage's", "emma's": "ms", "emmas": "ms", "ms's": "ms", "mss": "ms",
+            "m.s.": "ms", "m.s": "ms"}
 
 
 def _key(text):
@@ -71,7 +79,7 @@ class Soundalike:
 
     def _respell(self, text):
         """The words with misheard names respelled ("what's shiatsoo" -> "what's shiatsu")."""
-        words = _WORD.findall(str(text or "").lower())
+        words = [HEARD_AS.get(w, w) for w in _WORD.findall(str(text or "").lower())]
         out, i = [], 0
         while i < len(words):
             for size in range(min(MAX_WORDS, len(words) - i), 0, -1):
