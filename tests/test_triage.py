@@ -177,3 +177,13 @@ def test_the_crisis_reply_gives_both_numbers_unconditionally_and_says_free_day_a
     assert "if you might" not in said.lower()
     assert "free" in said and "day and night" in said
     assert response["response"]["shouldEndSession"] is True
+
+
+@pytest.mark.parametrize("words", ["i've swallowed all my tablets on purpose",
+                                   "i've cut my wrists and there's blood everywhere"])
+def test_an_emergency_the_detector_reads_as_self_harm_also_gives_the_crisis_line(handler, words):
+    """The emergency rules catch the words; the urgent detector reads them as self-harm
+    (policy.json's crisis_over_emergency), so the reply gives both numbers."""
+    session = Session(locale="en-US")
+    text = speech_text(handler(session.intent("SearchIntent", query=words), None))
+    assert "911" in text and "988" in text, text

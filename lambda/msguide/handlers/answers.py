@@ -135,7 +135,7 @@ class TriageWhatWasSaid(AbstractRequestHandler):
             # the crisis reply also gives the emergency number: when the detector leans
             # toward self-harm, it is the safer of the two
             label, probability = default_understanding().urgent(triage.plain(free[0]) or free[0])
-            if label == "crisis" and probability >= default_understanding().policy.urgent_lean_at:
+            if label == "crisis" and probability >= default_understanding().policy.crisis_over_emergency_at:
                 topic = default_content().get("crisis")
         handler_input.attributes_manager.request_attributes["triage"] = topic
         return topic is not None

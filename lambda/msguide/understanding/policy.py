@@ -22,7 +22,7 @@ from ..content import ContentError
 
 POLICY_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "policy.json")
 POLICY_KEYS = ("answer", "confirm", "answer_outside_domain", "lexical_confirm", "urgent", "urgent_sure",
-               "urgent_lean")
+               "urgent_lean", "crisis_over_emergency")
 # not a probability: how much a word must add to a class's score (above its average
 # over the classes) to count as evidence for it
 WEIGHT_KEYS = ("evidence_weight",)
@@ -85,6 +85,9 @@ class Policy:
         self.urgent_at = thresholds["urgent"]
         self.urgent_sure_at = thresholds["urgent_sure"]
         self.urgent_lean_at = thresholds["urgent_lean"]
+        # words the emergency rules caught that the detector reads as self-harm at least
+        # this likely get the crisis reply (the emergency number and the crisis line)
+        self.crisis_over_emergency_at = thresholds["crisis_over_emergency"]
         self.answer_at = thresholds["answer"]
         self.confirm_at = thresholds["confirm"]
         # without a single massage or MS word, only a very sure reading answers
