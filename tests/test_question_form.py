@@ -72,7 +72,8 @@ def test_a_question_that_only_mentions_what_someone_said_is_not_corrected(handle
 
 @pytest.mark.parametrize("query, name", [("dry needling help spasms", "dry needling"),
                                          ("a chiropractor help my back pain with ms", "chiropractic"),
-                                         ("physio wants to try dry needling on my calves", "dry needling")])
+                                         ("physio wants to try dry needling on my calves", "dry needling"),
+                                         ("use one of them massage guns on her calves", "massage guns")])
 def test_a_named_therapy_the_sheet_does_not_cover_is_said_so_not_the_nearest_topic(handler, query, name):
     text = speech_text(ask(handler, "SearchIntent", query=query)[1])
     assert text.startswith("My sources don't cover %s" % name), text

@@ -161,7 +161,9 @@ class TopicSearch:
         """The longest of the topic's slot phrases found in the words, if any:
         what a template answer should name ("numb", "a steam room")."""
         said = " %s " % normalize(text)
-        found = [p for p in topic.phrases() if " %s " % p in said]
+        # a phrase or its plural ("massage guns", "tens machines")
+        found = [p if " %s " % p in said else p + "s" for p in topic.phrases()
+                 if " %s " % p in said or " %ss " % p in said]
         return max(found, key=len) if found else None
 
     def uncovered_name(self, text):
@@ -171,7 +173,9 @@ class TopicSearch:
         sources don't cover dry needling", never the nearest massage topic."""
         for topic in self._uncovered_topics():
             found = self.thing_in(topic, text)
-            if found and any(found in slot_phrases_of(slot) and slot.get("say") for slot in topic.slots):
+            named = [slot for slot in topic.slots if slot.get("say")]
+            if found and any(phrase in slot_phrases_of(slot) for slot in named
+                             for phrase in (found, found.removesuffix("s"))):
                 return topic, found
         return None, None
 
