@@ -92,6 +92,8 @@ def test_the_form_rules_read_words_not_intents():
     ("what was that twenty twenty study on swelling and being tired", "study-2020"),
     ("tell me about that twenty sixteen study on pain and tiredness", "study-2016"),
     ("is it safe to get a message with emma's", "massage-safe"),
+    ("what'd that twenty twenty study say about the swellin and the tiredness", "study-2020"),
+    ("i was diagnosed in twenty sixteen can massage help my fatigue", "fatigue"),   # a year, no study
 ])
 def test_years_said_as_words_and_misheard_massage_reach_their_topic(handler, query, topic):
     """Speech recognition writes "twenty sixteen" and "message ... emma's"; the one

@@ -79,6 +79,8 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("this is my last message to you all", "crisis"),
     # a negated word does not undo a real emergency elsewhere in the words
     ("it's not an emergency but he fell and can't get up", "emergency"),
+    # a person who will kill is a threat, not an idiom
+    ("the guy next door is gonna kill me", "emergency"),
     ("he didn't faint he just collapsed on the floor", "emergency"),
 ])
 def test_the_words_reach_their_tier(words, expected):
@@ -97,6 +99,7 @@ def test_the_words_reach_their_tier(words, expected):
     # said to be not urgent, or a collapse said not to have happened
     "not an emergency just thinking ahead about when dad can't live alone",
     "he's up on the roof fixing the gutter", "we sat on the bridge by the river for a picnic",
+    "the washing is gonna kill me i swear i need a rub", "this heat will kill me",
     "after a hot day he feels wiped out no fainting or anything just tired",
 ])
 def test_idioms_history_and_near_misses_are_not_urgent(words):

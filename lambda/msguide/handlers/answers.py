@@ -8,6 +8,7 @@ from ..request import intent_name, resolved_slot, slots
 from ..respond import reply, say_prompt, say_topic
 from ..state import clean_thing
 from ..understanding.carriers import as_asked, is_free_form
+from ..understanding.policy import Reading
 from ..understanding.question_form import claims_heat_was_called_safe, form_of
 
 
@@ -223,6 +224,9 @@ class AnswerFreeFormQuestion(AbstractRequestHandler):
             if chosen is None or chosen.group != "techniques" or chosen.template:
                 # a therapy the sheet does not cover is named: say so, never the nearest topic
                 return say_topic(handler_input, uncovered, thing=thing_for(named))
+        dated = search.year_topic(words)
+        if dated is not None and reading.outcome in ("answer", "confirm", "not_covered"):
+            reading = Reading("answer", dated.id, reading.confidence, reading.ranked)   # "the 2020 study"
         if reading.outcome in ("answer", "confirm"):
             topic = default_content().get(reading.topic_id)
             if topic.research and default_understanding().asks_for_research(words):

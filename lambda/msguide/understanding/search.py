@@ -166,6 +166,19 @@ class TopicSearch:
                  if " %s " % p in said or " %ss " % p in said]
         return max(found, key=len) if found else None
 
+    def year_topic(self, text):
+        """The one topic a year said in the words names ("that 2020 study on
+        swelling"): a study is known by its year, whatever else the words share
+        with a symptom. None when no year, no word asking about research, or a
+        year no single topic has."""
+        said = normalize(text)
+        years = set(re.findall(r"\b(?:19|20)[0-9]{2}\b", said))
+        # "diagnosed in 2016" is not about a study: the words must ask about one
+        if not years or not re.search(r"\b(?:stud(?:y|ies)|research|trial|paper|report|findings?|article|researchers)\b", said):
+            return None
+        found = [t for t in self.content.topics.values() if years & set(t.keywords)]
+        return found[0] if len(found) == 1 else None
+
     def uncovered_name(self, text):
         """(template topic, phrase) when the words name a therapy the sheet does not
         cover ("does dry needling help spasms"): a named slot value (one with a "say"
