@@ -277,7 +277,7 @@ def test_each_built_model_fits_the_interaction_model_size_limit():
     ("cold makes my legs worse too is that a thing", "StartsWith_cold", "Cold"),
     # a start no carrier knows (a misheard name): the ending carries the words
     ("alexandar method what is it", "EndsWith_what_is_it", "Alexander"),
-    ("lava stones on my back is it safe with ms", "EndsWith_ms", "Heat"),
+    ("lava stones on my back is it safe with ms", "EndsWith_ms", "heat"),
 ])
 def test_a_start_that_carries_meaning_keeps_its_word(said, intent, heard):
     """Alexa sends only the SearchQuery slot: a kept carrier's intent (a start or an
