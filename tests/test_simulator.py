@@ -67,7 +67,7 @@ def test_chat_against_the_local_endpoint_over_http(live_server):
     ("is a jacuzzi safe", "HeatIntent"),
     ("what's shiatsu", "MassageTypeIntent"),
     ("tell me more", "AMAZON.MoreIntent"),
-    ("hot tubs okay for my dad", "HeatIntent"),        # fuzzy: no sample starts this way
+    ("jacuzzi okay for my dad", "HeatIntent"),         # fuzzy: no sample starts this way
     ("blorp fizzle wumpus", "AMAZON.FallbackIntent"),
 ])
 def test_words_map_exactly_then_fuzzily_then_to_fallback(words, intent):
