@@ -108,3 +108,10 @@ def test_a_year_is_written_as_a_number_but_a_span_or_an_amount_is_not():
     assert words("numb since nineteen ninety five") == "numb since 1995"
     assert words("is twenty thirty minutes enough") == "is twenty thirty minutes enough"
     assert words("i was twenty one") == "i was twenty one"
+
+
+def test_regional_spellings_are_read_as_their_words():
+    from msguide.understanding.normalize import words
+    assert words("ah cannae keep goin like this") == "i can't keep going like this"
+    assert words("she's shakin aw ower") == "she's shaking all over"
+    assert words("my skin and the pain again") == "my skin and the pain again"     # not a dropped g

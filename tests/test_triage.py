@@ -81,6 +81,9 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("it's not an emergency but he fell and can't get up", "emergency"),
     # a person who will kill is a threat, not an idiom
     ("the guy next door is gonna kill me", "emergency"),
+    # regional English (Scots, dropped g) reaches the same rules
+    ("she's shakin aw ower an her eyes are rolled back in her heid", "emergency"),
+    ("ah cannae keep goin like this ah've been savin up ma tablets in a drawer", "crisis"),
     ("he didn't faint he just collapsed on the floor", "emergency"),
 ])
 def test_the_words_reach_their_tier(words, expected):

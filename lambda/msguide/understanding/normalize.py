@@ -51,11 +51,32 @@ def _year(match):
     return str(2020 + (_UNITS[k_twenty_unit] if k_twenty_unit else 0))
 
 
+# regional spellings speech recognition writes as said (Scots, and the dropped g of
+# "shakin", "goin"), read as the words they are, so the rules and the classifier know them
+_REGIONAL = {"ah": "i", "ah've": "i've", "ah'm": "i'm", "ah'd": "i'd", "ah'll": "i'll", "ahve": "i've", "aw": "all", "ower": "over", "heid": "head", "doon": "down", "oor": "our",
+             "hame": "home", "fae": "from", "tae": "to", "aboot": "about", "wi": "with", "oot": "out",
+             "aff": "off", "efter": "after", "gonnae": "gonna", "cannae": "can't", "cannae'": "can't",
+             "dinnae": "don't", "wouldnae": "wouldn't", "couldnae": "couldn't", "isnae": "isn't",
+             "wasnae": "wasn't", "didnae": "didn't", "willnae": "won't", "shouldnae": "shouldn't",
+             "havnae": "haven't", "hasnae": "hasn't", "awfy": "awful", "wean": "child", "weans": "children",
+             "greetin": "crying", "tatties": "potatoes", "ken": "know", "aye": "yes", "naw": "no",
+             "wummin": "woman", "oan": "on", "ae": "of", "o": "of", "ye": "you", "yer": "your"}
+_DROPPED_G = ("shaking going pouring looking thinking saving crying bleeding breathing choking burning "
+              "coming falling feeling getting hurting killing living losing making moving nothing planning "
+              "puking pushing running saying seeing sitting sleeping starting struggling swelling taking "
+              "talking telling trying waking wanting wondering working doing something anything everything "
+              "being having frothing fitting jerking drooping slurring vomiting spinning stopping collapsing "
+              "fainting screaming shouting threatening stabbing crushing squeezing drinking swallowing "
+              "stockpiling hoarding counting ending wishing hoping praying giving leaving writing").split()
+_REGIONAL.update((word[:-1], word) for word in _DROPPED_G)
+
+
 def words(text):
-    """Lowercase words, apostrophes kept, spelled-out letters joined up, years said
-    as words written as numbers ("twenty sixteen" -> "2016")."""
+    """Lowercase words, apostrophes kept, spelled-out letters joined up, regional
+    spellings read as their words ("cannae" -> "can't", "shakin" -> "shaking"), years
+    said as words written as numbers ("twenty sixteen" -> "2016")."""
     text = str(text or "").lower().replace("\u2019", "'")
-    said = _SPELLED.sub(lambda m: m.group(1).replace(" ", ""), " ".join(_WORD.findall(text)))
+    said = _SPELLED.sub(lambda m: m.group(1).replace(" ", ""), " ".join(_REGIONAL.get(w, w) for w in _WORD.findall(text)))
     return _YEAR.sub(_year, said) if ("twenty" in said or "nineteen" in said or "thousand" in said) else said
 
 
