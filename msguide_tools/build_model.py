@@ -177,6 +177,22 @@ def locale_problems(source=None):
     return found
 
 
+def _kept_intent(what, key, ways, prefix, shape, owner):
+    """The intent of a kept start or ending: `prefix` + the key as its name, a sample
+    `shape` % way for the key and each way of saying it (the handler puts the key back)."""
+    if not re.fullmatch(r"[a-z]+( [a-z]+){0,3}", key):
+        raise ModelSourceError("%s %r: lowercase words only (it becomes an intent name)" % (what, key))
+    name = prefix + key.replace(" ", "_")
+    samples = []
+    for way in [key] + list(ways or []):
+        sample = shape % way
+        if sample in owner:
+            raise ModelSourceError("%s %r: %r is also a sample of %s" % (what, key, way, owner[sample]))
+        owner[sample] = name
+        samples.append(sample)
+    return {"name": name, "samples": samples, "slots": [{"name": "query", "type": "AMAZON.SearchQuery"}]}
+
+
 def build_language_model(source, content):
     vocab = source.get("vocab") or {}
     intents, owner = [], {}
@@ -207,31 +223,9 @@ def build_language_model(source, content):
         intents.append({"name": KEPT_CARRIER_PREFIX + word.replace(" ", "_"), "samples": [sample],
                         "slots": [{"name": "query", "type": "AMAZON.SearchQuery"}]})
     for start, ways in (source.get("kept_starts") or {}).items():
-        if not re.fullmatch(r"[a-z]+( [a-z]+){0,3}", start):
-            raise ModelSourceError("kept start %r: lowercase words only (it becomes an intent name)" % start)
-        name = KEPT_CARRIER_PREFIX + start.replace(" ", "_")
-        samples = []
-        for way in [start] + list(ways or []):
-            sample = way + " {query}"
-            if sample in owner:
-                raise ModelSourceError("kept start %r: %r is also a sample of %s" % (start, way, owner[sample]))
-            owner[sample] = name
-            samples.append(sample)
-        intents.append({"name": name, "samples": samples,
-                        "slots": [{"name": "query", "type": "AMAZON.SearchQuery"}]})
+        intents.append(_kept_intent("kept start", start, ways, KEPT_CARRIER_PREFIX, "%s {query}", owner))
     for ending, ways in (source.get("kept_endings") or {}).items():
-        if not re.fullmatch(r"[a-z]+( [a-z]+){0,3}", ending):
-            raise ModelSourceError("kept ending %r: lowercase words only (it becomes an intent name)" % ending)
-        name = KEPT_ENDING_PREFIX + ending.replace(" ", "_")
-        samples = []
-        for way in [ending] + list(ways or []):
-            sample = "{query} " + way
-            if sample in owner:
-                raise ModelSourceError("kept ending %r: %r is also a sample of %s" % (ending, way, owner[sample]))
-            owner[sample] = name
-            samples.append(sample)
-        intents.append({"name": name, "samples": samples,
-                        "slots": [{"name": "query", "type": "AMAZON.SearchQuery"}]})
+        intents.append(_kept_intent("kept ending", ending, ways, KEPT_ENDING_PREFIX, "{query} %s", owner))
     _add_open_starts(source, content, intents, owner)
     return {
         "invocationName": source["invocation"],
