@@ -30,12 +30,19 @@ DOING = frozenset(("massage", "massages", "massaged", "rub", "rubs", "therapist"
                    "ok", "okay", "alright", "allowed", "bad", "worse", "cure", "best", "why", "how"))
 
 
+_NAMES = {}
+
+
 def _names(topic):
+    """The words that name a topic's subject (its keywords and slot phrases), once per topic."""
+    if topic.id in _NAMES:
+        return _NAMES[topic.id]
     found = set()
     for phrase in list(topic.keywords) + [p for slot in topic.slots for p in
                                           [slot["value"]] + list(slot.get("synonyms", []))]:
         found.update(terms(phrase).split())
-    return found - SMALL
+    _NAMES[topic.id] = found - SMALL
+    return _NAMES[topic.id]
 
 
 def form_of(words, topic):

@@ -43,6 +43,7 @@ FIELDS = (("title", 3), ("keywords", 5), ("phrases", 4), ("answer", 1))
 class TopicSearch:
     def __init__(self, content):
         self.content = content
+        self._uncovered = None          # the "my sources don't cover {thing}" techniques, found once
         self._index = None
         self._generic = None
         self._lock = threading.Lock()
@@ -193,7 +194,9 @@ class TopicSearch:
         return None, None
 
     def _uncovered_topics(self):
-        return [t for t in self.content.topics.values() if t.template and t.group == "techniques"]
+        if self._uncovered is None:
+            self._uncovered = [t for t in self.content.topics.values() if t.template and t.group == "techniques"]
+        return self._uncovered
 
 
 def slot_phrases_of(slot):
