@@ -103,6 +103,9 @@ def test_the_words_reach_their_tier(words, expected):
     "not an emergency just thinking ahead about when dad can't live alone",
     "he's up on the roof fixing the gutter", "we sat on the bridge by the river for a picnic",
     "the washing is gonna kill me i swear i need a rub", "this heat will kill me",
+    "washing is gonna kill me i swear",            # the carrier took "the"
+    "calves going tight like rope by evening", "i just want an hour where nobody needs me",
+    "can massage make life better when you're stuck in a chair like me",
     "after a hot day he feels wiped out no fainting or anything just tired",
 ])
 def test_idioms_history_and_near_misses_are_not_urgent(words):
