@@ -84,6 +84,7 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     # regional English (Scots, dropped g) reaches the same rules
     ("she's shakin aw ower an her eyes are rolled back in her heid", "emergency"),
     ("ah cannae keep goin like this ah've been savin up ma tablets in a drawer", "crisis"),
+    ("no point living like this i've made up my mind", "crisis"),
     ("he didn't faint he just collapsed on the floor", "emergency"),
 ])
 def test_the_words_reach_their_tier(words, expected):
@@ -104,6 +105,7 @@ def test_the_words_reach_their_tier(words, expected):
     "he's up on the roof fixing the gutter", "we sat on the bridge by the river for a picnic",
     "the washing is gonna kill me i swear i need a rub", "this heat will kill me",
     "washing is gonna kill me i swear",            # the carrier took "the"
+    "i've made up my mind about which massage to book",
     "calves going tight like rope by evening", "i just want an hour where nobody needs me",
     "can massage make life better when you're stuck in a chair like me",
     "after a hot day he feels wiped out no fainting or anything just tired",
