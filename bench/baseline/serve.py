@@ -6,11 +6,12 @@ import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
+import msguide_web  # noqa: E402,F401  (makes flask_ask_sdk importable here; see sdk_compat)
+
+# isort: split
 from flask import Flask  # noqa: E402
 from flask_ask_sdk.skill_adapter import VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG, SkillAdapter  # noqa: E402
 from waitress import serve  # noqa: E402
-
-import msguide_web  # noqa: E402,F401  (makes flask_ask_sdk importable here; see sdk_compat)
 
 
 def load_baseline():
