@@ -7,7 +7,7 @@ from msguide.understanding.policy import Evidence, Policy, read_policy
 from tests.alexa import speech_text
 
 THRESHOLDS = {"answer": 0.5, "confirm": 0.12, "answer_outside_domain": 0.6, "lexical_confirm": 0.1,
-              "urgent": 0.35, "urgent_sure": 0.8, "urgent_lean": 0.6, "crisis_over_emergency": 0.4, "evidence_weight": 1.0}
+              "urgent": 0.35, "urgent_sure": 0.8, "urgent_lean": 0.6, "urgent_unanswered": 0.5, "crisis_over_emergency": 0.4, "evidence_weight": 1.0}
 POLICY = Policy(THRESHOLDS)
 
 
@@ -42,11 +42,31 @@ def test_an_urgent_class_needs_the_detector_to_agree():
     assert POLICY.decide(ranked, evidence(3, urgent=0.2)).topic_id == "fatigue"
 
 
+def test_perhaps_urgent_words_no_topic_answers_get_the_urgent_reply_in_full():
+    # between "perhaps" and "surely" urgent: a question back or a decline would leave
+    # someone who may be in danger with a question about massage
+    for outcome in ("confirm", "not_covered", "decline"):
+        assert POLICY.urgent_when_unanswered(0.75, outcome)
+    assert not POLICY.urgent_when_unanswered(0.75, "answer")       # lead with the number, then answer
+    assert not POLICY.urgent_when_unanswered(0.45, "decline")      # not urgent enough to act on alone
+    assert POLICY.leads_with_number(0.65) and not POLICY.leads_with_number(0.45)
+
+
+def test_a_threshold_above_sure_is_refused(tmp_path):
+    bad = tmp_path / "policy.json"
+    data = dict(THRESHOLDS, urgent_unanswered=0.9)
+    import json
+    bad.write_text(json.dumps(data))
+    from msguide.content import ContentError
+    with pytest.raises(ContentError, match="urgent_unanswered"):
+        read_policy(str(bad))
+
+
 def test_the_shipped_thresholds_are_read_and_checked(tmp_path):
     assert read_policy()["evidence_weight"] > 0
     bad = tmp_path / "policy.json"
     bad.write_text('{"answer": 0.5, "confirm": 0.1, "answer_outside_domain": 0.6, "lexical_confirm": 0.1, '
-                   '"urgent": 0.3, "urgent_sure": 0.8, "urgent_lean": 0.6, "crisis_over_emergency": 0.4, "evidence_weight": 0}')
+                   '"urgent": 0.3, "urgent_sure": 0.8, "urgent_lean": 0.6, "urgent_unanswered": 0.5, "crisis_over_emergency": 0.4, "evidence_weight": 0}')
     from msguide.content import ContentError
     with pytest.raises(ContentError, match="evidence_weight"):
         read_policy(str(bad))

@@ -98,7 +98,8 @@ def topic_for_words(words, slot_type):
 def urgent_check(handler_input, triage, words, topic):
     """The learned urgent detector after the rules (msguide.understanding.classifier.Detector):
     surely urgent -> the emergency or crisis topic; perhaps urgent -> the reply will
-    lead with the number (request attribute "urgent_lean"); else `topic` unchanged.
+    lead with the number (request attribute "urgent_lean"), or get the urgent reply
+    when no topic answers them ("urgent_guess": (class, probability)); else `topic` unchanged.
     Words placed in the past or long-standing ("since 2019") are never promoted to an
     emergency by the detector: the rules judged them."""
     understanding = default_understanding()
@@ -112,8 +113,11 @@ def urgent_check(handler_input, triage, words, topic):
             best_label, best = label, probability
     if best >= understanding.policy.urgent_sure_at:
         return default_content().get(best_label)
-    if topic is None and best >= understanding.policy.urgent_lean_at:   # a calm tier's rule knows better
-        handler_input.attributes_manager.request_attributes["urgent_lean"] = best_label
+    if topic is None and understanding.policy.perhaps_urgent(best):   # a calm tier's rule knows better
+        attributes = handler_input.attributes_manager.request_attributes
+        attributes["urgent_guess"] = (best_label, best)
+        if understanding.policy.leads_with_number(best):
+            attributes["urgent_lean"] = best_label
     return topic
 
 
@@ -227,6 +231,9 @@ class AnswerFreeFormQuestion(AbstractRequestHandler):
         dated = search.year_topic(words)
         if dated is not None and reading.outcome in ("answer", "confirm", "not_covered"):
             reading = Reading("answer", dated.id, reading.confidence, reading.ranked)   # "the 2020 study"
+        guess = handler_input.attributes_manager.request_attributes.get("urgent_guess")
+        if guess and default_understanding().policy.urgent_when_unanswered(guess[1], reading.outcome):
+            return say_topic(handler_input, default_content().get(guess[0]))     # lean toward help
         if reading.outcome in ("answer", "confirm"):
             topic = default_content().get(reading.topic_id)
             if topic.research and default_understanding().asks_for_research(words):

@@ -22,7 +22,7 @@ from ..content import ContentError
 
 POLICY_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "policy.json")
 POLICY_KEYS = ("answer", "confirm", "answer_outside_domain", "lexical_confirm", "urgent", "urgent_sure",
-               "urgent_lean", "crisis_over_emergency")
+               "urgent_lean", "urgent_unanswered", "crisis_over_emergency")
 # not a probability: how much a word must add to a class's score (above its average
 # over the classes) to count as evidence for it
 WEIGHT_KEYS = ("evidence_weight",)
@@ -60,8 +60,9 @@ def read_policy(path=POLICY_FILE):
         value = data.get(key)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 10:
             raise ContentError("%s: %r must be a number above 0, at most 10" % (path, key))
-    if data["urgent_lean"] > data["urgent_sure"]:
-        raise ContentError("%s: urgent_lean must not be above urgent_sure" % path)
+    for key in ("urgent_lean", "urgent_unanswered"):
+        if data[key] > data["urgent_sure"]:
+            raise ContentError("%s: %s must not be above urgent_sure" % (path, key))
     return data
 
 
@@ -85,6 +86,8 @@ class Policy:
         self.urgent_at = thresholds["urgent"]
         self.urgent_sure_at = thresholds["urgent_sure"]
         self.urgent_lean_at = thresholds["urgent_lean"]
+        # perhaps urgent, and no topic answers the words: the urgent reply in full
+        self.urgent_unanswered_at = thresholds["urgent_unanswered"]
         # words the emergency rules caught that the detector reads as self-harm at least
         # this likely get the crisis reply (the emergency number and the crisis line)
         self.crisis_over_emergency_at = thresholds["crisis_over_emergency"]
@@ -95,6 +98,20 @@ class Policy:
         # a lexical match the classifier ranks near the top, at least this sure, is worth asking about
         self.lexical_confirm_at = thresholds["lexical_confirm"]
         self.evidence_weight = thresholds["evidence_weight"]
+
+    def perhaps_urgent(self, probability):
+        """The urgent detector's reading is worth acting on: lower than sure."""
+        return probability >= min(self.urgent_lean_at, self.urgent_unanswered_at)
+
+    def leads_with_number(self, probability):
+        """Perhaps urgent: the reply leads with the emergency number, then goes on."""
+        return probability >= self.urgent_lean_at
+
+    def urgent_when_unanswered(self, probability, outcome):
+        """Perhaps urgent, and the understanding found no topic to answer (it would
+        ask back, say it cannot cover it, or decline): when unsure, lean toward help
+        and give the urgent reply in full, not a question about massage."""
+        return probability >= self.urgent_unanswered_at and outcome != "answer"
 
     def one_word(self, topic_id, evidence):
         """True when a single word is all that points to the topic, and the topic is
