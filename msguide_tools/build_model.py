@@ -110,7 +110,8 @@ _WORDS = re.compile(r"[a-z][a-z']*")
 def open_start_words(source, content, taken):
     """The starts beyond the written carriers that carry no meaning of their own:
     the names and regional openers in model.yaml's open_starts (names with their
-    possessives), as SearchIntent carriers "<word> {query}". Alexa needs a carrier
+    possessives) and the common English words of its `common` list file, as
+    SearchIntent carriers "<word> {query}". Alexa needs a carrier
     before a SearchQuery; without one, "gord's shaking all over" or "yaar his legs
     are stiff" goes to AMAZON.FallbackIntent and its words are lost. A carrier's word
     is not sent, so only words that say nothing are made carriers: never a word of
@@ -128,8 +129,65 @@ def open_start_words(source, content, taken):
     for name in spec.get("names") or []:
         words.update((name, name + "'s"))
     never = set(spec.get("never") or [])
-    return sorted(w for w in words
-                  if w not in triage_words | content_words | never and w not in taken)
+    found = {w for w in words if w not in triage_words | content_words | never and w not in taken}
+    if spec.get("common"):
+        # ordinary words: a word the rules read is left out only where it matters,
+        # when a rule's match could begin with it (see rule_starts)
+        common = common_words(os.path.join(os.path.dirname(SOURCE), spec["common"]))
+        starts, patterns = rule_starts()
+        for word in common:
+            for form in (word, word + "'s"):
+                if form in content_words or form in never or form in taken or word in content_words:
+                    continue
+                if word in triage_words and (_begins_rule(word, starts) or any(p.search(word) for p in patterns)):
+                    continue
+                found.add(form)
+    return sorted(found)
+
+
+# what may stand just before a word of a pattern that a match can begin with
+_MAY_BEGIN_AFTER = ("|", "(?:", "(", "^", "?", "*", "}", "\\b")
+
+
+def rule_starts(path=TRIAGE):
+    """(the words a triage pattern's match can begin with, the compiled patterns).
+    A carrier's word is not sent to the skill: "pretty sure i'm relapsing" reaches
+    triage as "sure i'm relapsing", harmless, since no rule's match begins with
+    "pretty"; "piece of food stuck" would lose the start of one, so "piece" is kept
+    out. Every pattern is read: rules' all, any_of and none, and the idioms."""
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    vocab = data.get("vocab") or {}
+
+    def expand(pattern, depth=0):
+        return re.sub(r"<([a-z_]+)>", lambda m: "(?:%s)" % expand(vocab[m.group(1)], depth + 1)
+                      if depth < 6 else "", pattern)
+
+    raw = [idiom[0] for idiom in data.get("idioms") or []]
+    for tier in data["tiers"]:
+        for rule in tier["rules"]:
+            for key in ("all", "any_of", "none"):
+                raw += rule.get(key) or []
+    expanded = [expand(p) for p in raw]
+    starts = set()
+    for text in expanded:
+        for match in _WORDS.finditer(text):
+            before = text[:match.start()]
+            if not before or before.endswith(_MAY_BEGIN_AFTER):
+                starts.add(match.group())
+    patterns = [re.compile(r"^(?:%s)$" % p) for p in expanded]
+    return starts, patterns
+
+
+def _begins_rule(word, starts):
+    # a stem begins a rule too: "suicid[a-z]*", "fall(?:s|en)?"
+    return word in starts or any(len(s) >= 3 and word.startswith(s) for s in starts)
+
+
+def common_words(path):
+    """The words of a list file (msguide_tools/common_starts.py writes one): one a line, # comments."""
+    with open(path, encoding="utf-8") as handle:
+        return [line.strip() for line in handle if line.strip() and not line.startswith("#")]
 
 
 def _add_open_starts(source, content, intents, owner):
