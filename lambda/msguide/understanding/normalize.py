@@ -67,7 +67,8 @@ _DROPPED_G = ("shaking going pouring looking thinking saving crying bleeding bre
               "talking telling trying waking wanting wondering working doing something anything everything "
               "being having frothing fitting jerking drooping slurring vomiting spinning stopping collapsing "
               "fainting screaming shouting threatening stabbing crushing squeezing drinking swallowing "
-              "stockpiling hoarding counting ending wishing hoping praying giving leaving writing").split()
+              "stockpiling hoarding counting ending wishing hoping praying giving leaving writing cutting "
+              "scratching picking biting punching hitting smoking leaking").split()
 _REGIONAL.update((word[:-1], word) for word in _DROPPED_G)
 
 
