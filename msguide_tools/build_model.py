@@ -136,12 +136,11 @@ def open_start_words(source, content, taken):
         common = common_words(os.path.join(os.path.dirname(SOURCE), spec["common"]))
         starts, patterns = rule_starts()
         for word in common:
-            for form in (word, word + "'s"):
-                if form in content_words or form in never or form in taken or word in content_words:
-                    continue
-                if word in triage_words and (_begins_rule(word, starts) or any(p.search(word) for p in patterns)):
-                    continue
-                found.add(form)
+            if word in content_words or word in never or word in taken:
+                continue
+            if word in triage_words and (_begins_rule(word, starts) or any(p.search(word) for p in patterns)):
+                continue
+            found.add(word)
     return sorted(found)
 
 

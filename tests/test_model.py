@@ -323,9 +323,21 @@ def test_no_word_the_safety_rules_read_is_a_carrier_that_drops_it():
     model = build_model.build_language_model(source, default_content())
     search = next(i for i in model["intents"] if i["name"] == "SearchIntent")
     starts = {s.split(" ", 1)[0] for s in search["samples"] if s.endswith(" {query}") and s.count(" ") == 1}
-    with open(build_model.TRIAGE, encoding="utf-8") as handle:
-        triage_words = set(re.findall(r"[a-z][a-z']*", handle.read().lower()))
     opened = set(build_model.open_start_words(source, default_content(), set()))
-    assert opened and not (opened & triage_words)
-    assert {"gord's", "yaar"} <= starts and "overdosed" not in starts and "fell" not in starts
+    assert {"gord's", "yaar", "currently", "visible"} <= opened & starts
+    for word in ("overdosed", "fell", "pills", "piece", "suicidal", "collapsed", "choking"):
+        assert word not in starts
+    # what a user would notice: for every phrasing of the safety and outsider sets that
+    # starts with an open start, triage says the same with that word dropped
+    from msguide.understanding.triage import default_triage
+    from msguide_tools import eval_sets, outsider
+    triage = default_triage()
+    checked = 0
+    for case in eval_sets.safety_cases() + outsider.all_cases():
+        said = " ".join(triage.plain(case["say"]).split()) if triage.plain(case["say"]) else case["say"]
+        first, _, rest = said.partition(" ")
+        if first in opened and rest:
+            checked += 1
+            assert triage.check(rest) == triage.check(said), case["say"]
+    assert checked > 100
 
