@@ -134,7 +134,7 @@ def open_start_words(source, content, taken):
         # ordinary words: a word the rules read is left out only where it matters,
         # when a rule's match could begin with it (see rule_starts)
         common = common_words(os.path.join(os.path.dirname(SOURCE), spec["common"]))
-        starts, patterns = rule_starts()
+        starts, patterns = rule_starts(content)
         for word in common:
             if word in content_words or word in never or word in taken:
                 continue
@@ -148,34 +148,23 @@ def open_start_words(source, content, taken):
 _MAY_BEGIN_AFTER = ("|", "(?:", "(", "^", "?", "*", "}", "\\b")
 
 
-def rule_starts(path=TRIAGE):
+def rule_starts(content):
     """(the words a triage pattern's match can begin with, the compiled patterns).
     A carrier's word is not sent to the skill: "pretty sure i'm relapsing" reaches
     triage as "sure i'm relapsing", harmless, since no rule's match begins with
     "pretty"; "piece of food stuck" would lose the start of one, so "piece" is kept
-    out. Every pattern is read: rules' all, any_of and none, and the idioms."""
-    with open(path, encoding="utf-8") as handle:
-        data = json.load(handle)
-    vocab = data.get("vocab") or {}
+    out. Every pattern is read, as triage expands it: the idioms and the rules' all,
+    any_of and none."""
+    from msguide.understanding import triage as triage_module
 
-    def expand(pattern, depth=0):
-        return re.sub(r"<([a-z_]+)>", lambda m: "(?:%s)" % expand(vocab[m.group(1)], depth + 1)
-                      if depth < 6 else "", pattern)
-
-    raw = [idiom[0] for idiom in data.get("idioms") or []]
-    for tier in data["tiers"]:
-        for rule in tier["rules"]:
-            for key in ("all", "any_of", "none"):
-                raw += rule.get(key) or []
-    expanded = [expand(p) for p in raw]
+    patterns = triage_module.load(TRIAGE, content=content).patterns()
     starts = set()
-    for text in expanded:
+    for text in patterns:
         for match in _WORDS.finditer(text):
             before = text[:match.start()]
             if not before or before.endswith(_MAY_BEGIN_AFTER):
                 starts.add(match.group())
-    patterns = [re.compile(r"^(?:%s)$" % p) for p in expanded]
-    return starts, patterns
+    return starts, list(patterns.values())
 
 
 def _begins_rule(word, starts):

@@ -81,6 +81,11 @@ class Triage:
         self.tier_for = functools.lru_cache(maxsize=CACHE_SIZE)(self._tier_for)
         self.plain = functools.lru_cache(maxsize=CACHE_SIZE)(self._plain)
 
+    def patterns(self):
+        """{pattern with its vocabulary expanded: compiled} for every idiom and rule
+        pattern (all, any_of, none) read so far: what a match can be made of."""
+        return dict(self._compiled)
+
     def _fail(self, where, message):
         raise ContentError("%s: %s: %s" % (self.path, where, message))
 
