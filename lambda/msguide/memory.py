@@ -23,15 +23,14 @@ re-reads and re-applies when another device wrote first), so two devices of
 one account never undo each other's changes.
 """
 
-import re
 import time
 
-from .content import default_content
+from .content import LazyPattern, default_content
 from .logs import logger
 from .reminders.plan import OWN, clean_pending
 from .state import clean_preferences
 
-_TOKEN = re.compile(r"^[A-Za-z0-9._:/+=-]{1,200}$")
+_TOKEN = LazyPattern(r"^[A-Za-z0-9._:/+=-]{1,200}$")
 MAX_REMINDERS = 500       # far above what Alexa lets one skill keep for one user
 _GONE = None              # a field or part set to this is removed
 

@@ -30,7 +30,6 @@ dropped, so nothing older comes back, even from a request in flight on the
 other device.
 """
 
-import heapq
 import itertools
 import json
 import os
@@ -82,13 +81,14 @@ def _builtin_sha256():
     """SHA-256 without loading OpenSSL (hashlib's import costs ~1.5 ms of a cold
     start): CPython's own implementation, which hashlib itself falls back to.
     Looked up once (a failed import is searched for again every time)."""
-    try:
-        from _sha2 import sha256  # Python 3.12+ (Lambda's runtime)
-    except ImportError:
+    import sys
+    names = ("_sha2", "_sha256") if sys.version_info >= (3, 12) else ("_sha256", "_sha2")
+    for name in names:         # _sha2 from Python 3.12 (Lambda's runtime), _sha256 before
         try:
-            from _sha256 import sha256  # Python 3.11
-        except ImportError:
-            from hashlib import sha256
+            return __import__(name).sha256
+        except ImportError:     # a failed import costs a search of sys.path: the likely one first
+            pass
+    from hashlib import sha256
     return sha256
 
 
@@ -183,6 +183,7 @@ class _Background:
 
     def at(self, delay, adapter, task):
         """Run adapter.<task>() in `delay` seconds, on the background thread."""
+        import heapq  # with weakref, only once something is deferred: not on a cold launch
         import weakref
         with self._wake:
             heapq.heappush(self._tasks, (time.monotonic() + max(0.0, delay), next(self._order),
@@ -193,6 +194,7 @@ class _Background:
             self._wake.notify()
 
     def _run(self):
+        import heapq
         while True:
             with self._wake:
                 while not self._tasks or self._tasks[0][0] > time.monotonic():

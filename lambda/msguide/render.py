@@ -5,22 +5,21 @@ Say (a topic part or a named prompt) and get back a Spoken with SSML-safe
 speech, the reprompt, the card and the offer that "yes" will accept.
 """
 
-import re
 
 from . import wording
-from .content import Topic
+from .content import LazyPattern, Topic
 
 TOPIC_PARTS = ("answer", "more")      # and "full" (both at once: the "details" preference)
 PROSODY_RATES = {"slow": "80%", "fast": "115%"}     # a speech rate -> its SSML prosody rate
-_TAG = re.compile(r"(<[^>]+>)")
+_TAG = LazyPattern(r"(<[^>]+>)")
 PROMPTS = ("launch", "welcome_back", "help", "fallback", "unknown", "anything_else",
            "what_next", "nothing_to_repeat", "nothing_to_go_back_to", "error", "notice", "confirm", "not_covered",
            "decline")
 TOPIC_PROMPTS = ("welcome_back", "confirm")      # prompts that offer a topic ("yes" says it)
-_PLACEHOLDER = re.compile(r"\{(thing|emergency_number|crisis_line|primary_doctor|pharmacist|health_cover)\}")
+_PLACEHOLDER = LazyPattern(r"\{(thing|emergency_number|crisis_line|primary_doctor|pharmacist|health_cover)\}")
 _NUMBERS = ("emergency_number", "crisis_line")     # said clearly, digit by digit
-_DIGITS = re.compile(r"\d+(?: \d+)*")
-_SENTENCE_END = re.compile(r"(?<=[.;]) ")
+_DIGITS = LazyPattern(r"\d+(?: \d+)*")
+_SENTENCE_END = LazyPattern(r"(?<=[.;]) ")
 
 
 class Say:

@@ -53,6 +53,8 @@ def warm_up():
         default_soundalike,  # lazy: 1.9 ms of a cold start that is no snapshot (measured)
     )
     default_soundalike().respell("warming up the soundalike names")   # loads jellyfish, keys the names
+    from .handlers import import_deferred
+    import_deferred()
     prime()
 
 

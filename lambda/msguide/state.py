@@ -29,13 +29,13 @@ it back once, after the handler. No handler writes session attributes.
 
 import re
 
-from .content import default_content
+from .content import LazyPattern, default_content
 from .reminders.plan import clean_choices, clean_pending, known_task
 from .render import PROMPTS, TOPIC_PARTS, TOPIC_PROMPTS
 from .request import in_session
 
-_THING = re.compile(r"^[a-z0-9' ]{1,60}$")
-_NOTICE = re.compile(r"^[A-Za-z0-9 ,.;:'?!()-]{1,400}$")
+_THING = LazyPattern(r"^[a-z0-9' ]{1,60}$")
+_NOTICE = LazyPattern(r"^[A-Za-z0-9 ,.;:'?!()-]{1,400}$")
 
 
 MAX_BACK = 5

@@ -6,13 +6,8 @@ A feature answers "yes" and "no" to its own offers (an @offer_answer handler
 per offer kind, tried before the generic HandleYes and HandleNo).
 """
 
-from .answers import (
-    AnswerFreeFormQuestion,
-    AnswerResearchQuestion,
-    AnswerSlotQuestion,
-    AnswerTopicQuestion,
-    TriageWhatWasSaid,
-)
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+
 from .conversation import (
     CloseSkill,
     GiveHelp,
@@ -37,42 +32,68 @@ from .lifecycle import (
     SaveMemory,
     SaveState,
 )
-from .preferences import ChangePreference, RepeatSlowly
-from .privacy import ForgetMe, answer_forget_offer
-from .reminders import (
-    AnswerPermissionRequest,
-    CancelReminder,
-    ListReminders,
-    SetReminder,
-    accept_reminder_offer,
-    answer_am_or_pm,
-    answer_cancel_offer,
-    answer_reminder_confirm,
-)
-from .screen import TouchScreen
+
+
+class OnFirstUse(AbstractRequestHandler):
+    """The handler `name` of the module `module` (beside this one), imported the
+    first time the SDK asks it anything: a cold LaunchRequest is answered by
+    LaunchSkill before any of these is asked, so it no longer pays for the
+    understanding, reminders, privacy and screen modules (measured in
+    docs/performance.md). `name` is a class (made once) or an @offer_answer
+    instance. Once loaded, its own can_handle and handle are called directly."""
+
+    def __init__(self, module, name):
+        self.module, self.name = module, name
+
+    def load(self):
+        import importlib
+        found = getattr(importlib.import_module("." + self.module, __name__), self.name)
+        handler = found() if isinstance(found, type) else found
+        self.can_handle, self.handle = handler.can_handle, handler.handle
+        return handler
+
+    def can_handle(self, handler_input):
+        return self.load().can_handle(handler_input)
+
+    def handle(self, handler_input):
+        return self.load().handle(handler_input)
+
+    def __repr__(self):
+        return "OnFirstUse(%r, %r)" % (self.module, self.name)
+
+
+DEFERRED = ("answers", "reminders", "privacy", "screen", "preferences")
+
+
+def import_deferred():
+    """Import every module an OnFirstUse defers (a snapshot init, and the web door
+    before it serves, pay them up front: msguide.snapstart.warm_up)."""
+    import importlib
+    for module in DEFERRED:
+        importlib.import_module("." + module, __name__)
 
 
 def request_handlers():
     return [
         LaunchSkill(),
-        TriageWhatWasSaid(),
-        AnswerTopicQuestion(),
-        AnswerSlotQuestion(),
-        AnswerResearchQuestion(),
-        AnswerFreeFormQuestion(),
-        SetReminder(),
-        ListReminders(),
-        CancelReminder(),
+        OnFirstUse("answers", "TriageWhatWasSaid"),
+        OnFirstUse("answers", "AnswerTopicQuestion"),
+        OnFirstUse("answers", "AnswerSlotQuestion"),
+        OnFirstUse("answers", "AnswerResearchQuestion"),
+        OnFirstUse("answers", "AnswerFreeFormQuestion"),
+        OnFirstUse("reminders", "SetReminder"),
+        OnFirstUse("reminders", "ListReminders"),
+        OnFirstUse("reminders", "CancelReminder"),
         GiveHelp(),
         # "yes" and "no" to an offer, by its kind (each feature's own), then the generic ones
         accept_more_offer,
         accept_topic_offer,
         decline_anything_else,
-        accept_reminder_offer,
-        answer_reminder_confirm,
-        answer_am_or_pm,
-        answer_cancel_offer,
-        answer_forget_offer,
+        OnFirstUse("reminders", "accept_reminder_offer"),
+        OnFirstUse("reminders", "answer_reminder_confirm"),
+        OnFirstUse("reminders", "answer_am_or_pm"),
+        OnFirstUse("reminders", "answer_cancel_offer"),
+        OnFirstUse("privacy", "answer_forget_offer"),
         HandleYes(),
         HandleNo(),
         GiveMore(),
@@ -81,11 +102,11 @@ def request_handlers():
         StartOver(),
         CloseSkill(),
         # rarer requests after the common ones: every can_handle tried costs a few µs
-        AnswerPermissionRequest(),
-        TouchScreen(),
-        ChangePreference(),
-        RepeatSlowly(),
-        ForgetMe(),
+        OnFirstUse("reminders", "AnswerPermissionRequest"),
+        OnFirstUse("screen", "TouchScreen"),
+        OnFirstUse("preferences", "ChangePreference"),
+        OnFirstUse("preferences", "RepeatSlowly"),
+        OnFirstUse("privacy", "ForgetMe"),
         HandleFallback(),
         EndSession(),
         LogSkillError(),

@@ -9,7 +9,7 @@ and its words. Reminder texts come from the content (topic.reminder).
 import datetime
 import re
 
-from ..content import default_content
+from ..content import LazyPattern, default_content
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -23,7 +23,7 @@ class PlanError(ValueError):
 
 
 OWN = "own:"                       # a task in the user's own words: "own:call the therapist"
-_OWN_WORDS = re.compile(r"^[a-z0-9']+( [a-z0-9']+){0,11}$")
+_OWN_WORDS = LazyPattern(r"^[a-z0-9']+( [a-z0-9']+){0,11}$")
 _SECOND_PERSON = {"my": "your", "me": "you", "i": "you", "mine": "yours", "myself": "yourself",
                   "i'm": "you're", "i've": "you've", "i'll": "you'll", "our": "your", "us": "you"}
 REMINDER_TEXT = "This is your reminder to %s."
@@ -84,7 +84,7 @@ class Plan:
                 "after": self.after}
 
 
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = LazyPattern(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_date(value):
@@ -113,7 +113,7 @@ def parse_time(value):
 
 # At most 7 digits a field (ten million minutes is 19 years): a longer number
 # is no duration a person said, and int() of 4,300+ digits raises ValueError.
-_DURATION = re.compile(r"^P(?:(\d{1,7})D)?(?:T(?:(\d{1,7})H)?(?:(\d{1,7})M)?(?:(\d{1,7})S)?)?$")
+_DURATION = LazyPattern(r"^P(?:(\d{1,7})D)?(?:T(?:(\d{1,7})H)?(?:(\d{1,7})M)?(?:(\d{1,7})S)?)?$")
 
 
 def parse_duration(value):
@@ -338,8 +338,8 @@ def describe_alert(kind, zone, now_utc, scheduled=None, start=None, rules=None, 
 
 
 MAX_CHOICES = 10
-_ALERT_TOKEN = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")
-_CHOICE_WORDS = re.compile(r"^[A-Za-z0-9 ,.;:'\"()-]{1,200}$")
+_ALERT_TOKEN = LazyPattern(r"^[A-Za-z0-9._:-]{1,200}$")
+_CHOICE_WORDS = LazyPattern(r"^[A-Za-z0-9 ,.;:'\"()-]{1,200}$")
 
 
 def clean_choices(raw):
