@@ -21,6 +21,7 @@ jitter) is reseeded so copies of one snapshot do not share a sequence.
 
 import os
 
+from .handlers import import_deferred
 from .skill import build_skill
 
 
@@ -53,7 +54,6 @@ def warm_up():
         default_soundalike,  # lazy: 1.9 ms of a cold start that is no snapshot (measured)
     )
     default_soundalike().respell("warming up the soundalike names")   # loads jellyfish, keys the names
-    from .handlers import import_deferred
     import_deferred()
     prime()
 
