@@ -259,15 +259,11 @@ def build_language_model(source, content):
         if slots:
             intent["slots"] = [{"name": s, "type": t} for s, t in slots.items()]
         intents.append(intent)
-    for word in source.get("kept_carriers") or []:
-        if not re.fullmatch(r"[a-z]+( [a-z]+)?", word):
-            raise ModelSourceError("kept carrier %r: lowercase letters only (it becomes an intent name)" % word)
-        sample = word + " {query}"
-        if sample in owner:
-            raise ModelSourceError("kept carrier %r is also a sample of %s" % (word, owner[sample]))
-        owner[sample] = word
-        intents.append({"name": KEPT_CARRIER_PREFIX + word.replace(" ", "_"), "samples": [sample],
-                        "slots": [{"name": "query", "type": "AMAZON.SearchQuery"}]})
+    for entry in source.get("kept_carriers") or []:
+        # "fell", or {"bleeding": ["bleedin"]}: one intent for a word and the other ways
+        # it is said (an intent each would spend the model's intent limit on spellings)
+        word, ways = next(iter(entry.items())) if isinstance(entry, dict) else (entry, [])
+        intents.append(_kept_intent("kept carrier", word, ways, KEPT_CARRIER_PREFIX, "%s {query}", owner))
     for start, ways in (source.get("kept_starts") or {}).items():
         intents.append(_kept_intent("kept start", start, ways, KEPT_CARRIER_PREFIX, "%s {query}", owner))
     for ending, ways in (source.get("kept_endings") or {}).items():

@@ -60,7 +60,15 @@ _REGIONAL = {"ah": "i", "ah've": "i've", "ah'm": "i'm", "ah'd": "i'd", "ah'll": 
              "wasnae": "wasn't", "didnae": "didn't", "willnae": "won't", "shouldnae": "shouldn't",
              "havnae": "haven't", "hasnae": "hasn't", "awfy": "awful", "wean": "child", "weans": "children",
              "greetin": "crying", "tatties": "potatoes", "ken": "know", "aye": "yes", "naw": "no",
-             "wummin": "woman", "oan": "on", "ae": "of", "o": "of", "ye": "you", "yer": "your"}
+             "wummin": "woman", "oan": "on", "ae": "of", "o": "of", "ye": "you", "yer": "your",
+             "whit": "what", "whit's": "what's", "dae": "do", "disnae": "doesn't", "doesnae": "doesn't",
+             "wisnae": "wasn't", "naebody": "nobody", "nae": "no", "mair": "more", "afore": "before",
+             "guid": "good", "kens": "knows", "kent": "knew", "auld": "old", "wan": "one", "wis": "was",
+             "hud": "had", "jist": "just", "ony": "any", "sair": "sore", "gie": "give", "gied": "gave",
+             "gien": "given", "telt": "told", "bairn": "child", "bairns": "children", "grandweans": "grandchildren",
+             "noo": "now", "richt": "right", "gaun": "going", "wabbit": "exhausted", "puggled": "exhausted",
+             "een": "eyes", "whaur": "where", "mah": "my", "masel": "myself", "hissel": "himself",
+             "hersel": "herself", "thegither": "together"}
 _DROPPED_G = ("shaking going pouring looking thinking saving crying bleeding breathing choking burning "
               "coming falling feeling getting hurting killing living losing making moving nothing planning "
               "puking pushing running saying seeing sitting sleeping starting struggling swelling taking "
