@@ -116,13 +116,19 @@ user = Session()
 reply = lambda_function.handler(user.launch(), None)
 print(json.dumps({"text": speech_text(reply), "loaded": sorted(m for m in sys.modules if m.startswith("msguide."))}))
 """
+ONE_SHOT = r"""
+import lambda_function
+from alexa import Session, speech_text
+user = Session()
+print(speech_text(lambda_function.handler(user.intent("SearchIntent", query="QUESTION"), None)))
+"""
 
 
 def test_a_cold_launch_is_answered_before_the_question_handlers_are_loaded(tmp_path):
     """A LaunchRequest is answered by the first handler the SDK asks, so the cold
     start (local endpoint and Lambda alike) no longer loads the understanding
     (normaliser, rules, classifier) or the reminders, privacy and screen handlers;
-    a question in the same process loads and answers them."""
+    a cold question loads and answers them."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MSGUIDE_"))}
     env.update(MSGUIDE_PERSISTENCE="sqlite", MSGUIDE_DB=str(tmp_path / "memory.sqlite3"),
                PYTHONPATH=os.path.join(ROOT, "tests"))
@@ -135,15 +141,8 @@ def test_a_cold_launch_is_answered_before_the_question_handlers_are_loaded(tmp_p
                                                                 "msguide.handlers.reminders", "msguide.reminders.api",
                                                                 "msguide.reminders.consent", "msguide.handlers.privacy"))]
     assert deferred == []
-    then = SCRIPT_ONE_SHOT.replace("QUESTION", "is a hot tub safe")
+    then = ONE_SHOT.replace("QUESTION", "is a hot tub safe")
     out = subprocess.run([sys.executable, "-c", then], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "hot tub" in out.stdout.lower()
 
-
-SCRIPT_ONE_SHOT = r"""
-import lambda_function
-from alexa import Session, speech_text
-user = Session()
-print(speech_text(lambda_function.handler(user.intent("SearchIntent", query="QUESTION"), None)))
-"""

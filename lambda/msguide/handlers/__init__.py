@@ -62,15 +62,12 @@ class OnFirstUse(AbstractRequestHandler):
         return "OnFirstUse(%r, %r)" % (self.module, self.name)
 
 
-DEFERRED = ("answers", "reminders", "privacy", "screen", "preferences")
-
-
 def import_deferred():
-    """Import every module an OnFirstUse defers (a snapshot init, and the web door
+    """Load every handler an OnFirstUse defers (a snapshot init, and the web door
     before it serves, pay them up front: msguide.snapstart.warm_up)."""
-    import importlib
-    for module in DEFERRED:
-        importlib.import_module("." + module, __name__)
+    for handler in request_handlers():
+        if isinstance(handler, OnFirstUse):
+            handler.load()
 
 
 def request_handlers():
