@@ -69,7 +69,7 @@ _REGIONAL = {"ah": "i", "ah've": "i've", "ah'm": "i'm", "ah'd": "i'd", "ah'll": 
              "noo": "now", "richt": "right", "gaun": "going", "wabbit": "exhausted", "puggled": "exhausted",
              "een": "eyes", "whaur": "where", "mah": "my", "masel": "myself", "hissel": "himself",
              "hersel": "herself", "thegither": "together"}
-_DROPPED_G = ("shaking going pouring looking thinking saving crying bleeding breathing choking burning "
+_DROPPED_G = ("expecting shaking going pouring looking thinking saving crying bleeding breathing choking burning "
               "coming falling feeling getting hurting killing living losing making moving nothing planning "
               "puking pushing running saying seeing sitting sleeping starting struggling swelling taking "
               "talking telling trying waking wanting wondering working doing something anything everything "
@@ -89,9 +89,21 @@ def words(text):
     return _YEAR.sub(_year, said) if ("twenty" in said or "nineteen" in said or "thousand" in said) else said
 
 
+# "expecting" said of a person with nothing expected after it is a pregnancy ("when
+# she's expecting"); "what should i expect", "expecting results" are not
+_EXPECTING = re.compile(r"^expecting$|\bexpecting(?= (?:a baby|twins|again)\b)|"
+                        r"\b(?:[a-z]+s|im|were|theyre|when|while|is|now|and|if|am|are|been|still)"
+                        r" expecting\b(?! (?:to|a massage|massage|results|much|it|that|this|too|any|the|more|from|"
+                        r"an?\b(?! baby)|some|something|anything|miracles|relief|help|her|him|me|you|us|them)\b)")
+
+
 def terms(text):
-    """The words with contractions closed up ("didn't" -> "didnt")."""
-    return words(text).replace("'", "")
+    """The words with contractions closed up ("didn't" -> "didnt"); "expecting" said
+    of a person ("when she's expecting") read as "pregnant"."""
+    said = words(text).replace("'", "")
+    if "expecting" in said:
+        said = _EXPECTING.sub(lambda m: m.group()[:-len("expecting")] + "pregnant", said)
+    return said
 
 
 def stem(word):
