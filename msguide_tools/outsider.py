@@ -51,7 +51,7 @@ def load_batch(path):
         if cid in seen:
             continue
         seen.add(cid)
-        case = {"id": cid, "batch": name, "kind": kind, "say": say,
+        case = {"id": cid, "batch": name, "mix": data.get("mix", "usual"), "kind": kind, "say": say,
                 "locale": entry.get("locale", locale), "part": eval_sets.part_of(cid)}
         if kind == "ordinary":
             case.update(topic=entry["topic"], expect=[], forbid=[eval_sets.URGENT_REPLY, eval_sets.BARE_OPENING])
