@@ -166,6 +166,9 @@ def domain_words(extra, content):
 URGENT_C = 0.3
 
 
+SYMPTOM_QUESTIONS = ("does massage help with %s", "would a massage help my %s", "%s with ms, can massage help")
+
+
 def urgent_examples(source, content):
     """(texts, labels) for the urgent detector: "crisis", "emergency" or "calm".
 
@@ -195,6 +198,14 @@ def urgent_examples(source, content):
             for question in topic.questions:
                 texts.append(question)
                 labels.append("calm")
+    # and every symptom the sheet names a slot value for, asked about plainly: "sleep"
+    # and "trouble sleeping" are calm words, though "sleep and not wake up" is not
+    symptoms = sorted({name for topic in content.topics.values() for slot in topic.slots
+                       if slot["type"] == "SYMPTOM" for name in [slot["value"]] + slot.get("synonyms", [])})
+    for name in symptoms:
+        for form in SYMPTOM_QUESTIONS:
+            texts.append(form % name)
+            labels.append("calm")
     # as the skill reads them: idioms replaced by their meaning (triage.plain), as
     # the detector sees them at run time
     from msguide.understanding.triage import load as load_triage

@@ -6,7 +6,8 @@ was said.
   letters spelled out one by one joined up ("the a m t a" -> "the amta"), a year
   said as words written as a number ("twenty sixteen" -> "2016"); every other
   character is a space.
-- `terms(text)`: `words` with contractions closed up ("didnt"), as Lunr indexes them.
+- `terms(text)`: `words` with contractions closed up ("didnt"), as Lunr indexes them,
+  and "expecting" said of a person read as "pregnant".
 - `tokens(text)`: `terms` split and stemmed by `stem`, as the classifier reads them.
 """
 
@@ -68,7 +69,9 @@ _REGIONAL = {"ah": "i", "ah've": "i've", "ah'm": "i'm", "ah'd": "i'd", "ah'll": 
              "gien": "given", "telt": "told", "bairn": "child", "bairns": "children", "grandweans": "grandchildren",
              "noo": "now", "richt": "right", "gaun": "going", "wabbit": "exhausted", "puggled": "exhausted",
              "een": "eyes", "whaur": "where", "mah": "my", "masel": "myself", "hissel": "himself",
-             "hersel": "herself", "thegither": "together"}
+             "hersel": "herself", "thegither": "together",
+             # northern English and everyday words for nothing and ill
+             "nowt": "nothing", "owt": "anything", "zilch": "nothing", "poorly": "ill"}
 _DROPPED_G = ("expecting shaking going pouring looking thinking saving crying bleeding breathing choking burning "
               "coming falling feeling getting hurting killing living losing making moving nothing planning "
               "puking pushing running saying seeing sitting sleeping starting struggling swelling taking "
@@ -92,7 +95,7 @@ def words(text):
 # "expecting" said of a person with nothing expected after it is a pregnancy ("when
 # she's expecting"); "what should i expect", "expecting results" are not
 _EXPECTING = re.compile(r"^expecting$|\bexpecting(?= (?:a baby|twins|again)\b)|"
-                        r"\b(?:[a-z]+s|im|were|theyre|when|while|is|now|and|if|am|are|been|still)"
+                        r"\b(?:[a-z]+s|im|were|theyre|when|while|now|and|if|am|are|been|still)"
                         r" expecting\b(?! (?:to|a massage|massage|results|much|it|that|this|too|any|the|more|from|"
                         r"an?\b(?! baby)|some|something|anything|miracles|relief|help|her|him|me|you|us|them)\b)")
 
