@@ -18,7 +18,11 @@ threads) and adds, by subclassing its server, channel, parser and error task:
   its connection closed, as RFC 9112 section 6.1 asks, so nothing after it on
   the connection is read as a second request;
 * waitress's own refusals (400, 408, 413, 431, 501, 500) are the endpoint's
-  documented JSON, `{"error": ..., "status": N}`, and never echo what was sent.
+  documented JSON, `{"error": ..., "status": N}`, and never echo what was sent;
+* a response whose body comes in one piece of known length (every answer the
+  app gives) is sent with its head in one send, not two (OneSend): the same
+  bytes, one system call, one release of the interpreter lock and one TCP
+  segment fewer per response.
 """
 
 import functools
@@ -29,7 +33,7 @@ from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import MultiSocketServer, TcpWSGIServer
-from waitress.task import ErrorTask, ThreadedTaskDispatcher
+from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 
 from . import refusals
 
@@ -53,7 +57,34 @@ def refusal_body(status):
     return refusals.body(status, REFUSALS.get(status, "request refused"))
 
 
-class JsonErrorTask(ErrorTask):
+class OneSend:
+    """A waitress task whose head goes out with the first piece of its body.
+
+    waitress writes the head, then each piece of the body, each with its own
+    send (from the worker thread, which gives up the interpreter lock for it).
+    When the response's length is known (Content-Length, no chunking) and the
+    first piece fits in it, head and piece are handed to the channel as one
+    buffer; in every other case waitress's own write does the work."""
+
+    def write(self, data):
+        if self.wrote_header or not data or not self.complete:
+            return super().write(data)
+        head = self.build_response_header()        # may choose chunking or close
+        cl = self.content_length
+        if not self.has_body or self.chunked_response or cl is None or len(data) > cl:
+            self.channel.write_soon(head)
+            self.wrote_header = True
+            return super().write(data)              # the body as waitress writes it
+        self.channel.write_soon(head + data)
+        self.wrote_header = True
+        self.content_bytes_written += len(data)
+
+
+class OneSendTask(OneSend, WSGITask):
+    pass
+
+
+class JsonErrorTask(OneSend, ErrorTask):
     """waitress's error reply (and connection close), as the endpoint's JSON."""
 
     def execute(self):
@@ -91,6 +122,7 @@ class GuardedParser(HTTPRequestParser):
 
 
 class GuardedChannel(HTTPChannel):
+    task_class = OneSendTask
     error_task_class = JsonErrorTask
     waiting_since = None     # time.time() of the first byte of a request not yet complete
 

@@ -183,6 +183,17 @@ def test_deeply_nested_json_is_a_400_like_any_bad_json(server, body):
     assert status == 400 and reply["status"] == 400
 
 
+@pytest.mark.parametrize("extra, status", [("wide", 200), ("at the limit", 200), ("one past it", 400)])
+def test_nesting_up_to_the_limit_is_answered_however_many_brackets(server, extra, status):
+    from msguide.envelope import MAX_DEPTH
+    event = Session().launch()
+    levels = {"at the limit": MAX_DEPTH - 2, "one past it": MAX_DEPTH - 1}.get(extra)
+    # the envelope and its context are two levels; "x" adds its own
+    event["context"]["x"] = [[] for _ in range(200)] if levels is None else json.loads("[" * levels + "]" * levels)
+    got, reply = post_json(server.url, json.dumps(event).encode())
+    assert got == status, reply
+
+
 def test_deeply_nested_events_get_an_apology_from_lambda(handler):
     deep = []
     for _ in range(100000):

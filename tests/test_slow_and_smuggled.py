@@ -11,6 +11,7 @@ import os
 import socket
 import sys
 import time
+import types
 import urllib.request
 
 import pytest
@@ -184,3 +185,51 @@ def test_the_servers_own_refusals_are_the_documented_json_and_echo_nothing(guard
     assert headers[b"Content-Type"].startswith(b"application/json")
     assert set(body) == {"error", "status"} and body["status"] == status
     assert SECRET.lower() not in reply.lower()
+
+
+# ------------------------------------------------------------------ 4. one send per response
+
+class _Channel:
+    """What a waitress task needs of its channel: the buffers it is handed, in order."""
+
+    def __init__(self):
+        self.handed = []
+        self.server = types.SimpleNamespace(adj=types.SimpleNamespace(ident="msguide"))
+
+    def write_soon(self, data):
+        self.handed.append(bytes(data))
+
+
+def _written(task_class, status, headers, pieces, version="1.1"):
+    request = types.SimpleNamespace(version=version, headers={}, command="POST")
+    channel = _Channel()
+    task = task_class(channel, request)
+    task.complete, task.status, task.response_headers = True, status, list(headers)
+    for name, value in headers:
+        if name.lower() == "content-length":
+            task.content_length = int(value)
+    for piece in pieces:
+        task.write(piece)
+    task.finish()
+    return channel.handed, task
+
+
+@pytest.mark.parametrize("status, headers, pieces, version, sends", [
+    ("200 OK", [("Content-Type", "application/json"), ("Content-Length", "11")], [b'{"a": "bc"}'], "1.1", 1),
+    ("200 OK", [("Content-Length", "11")], [b'{"a": "bc"}'], "1.0", 1),
+    ("200 OK", [("Content-Length", "6")], [b"abc", b"def"], "1.1", 2),
+    ("200 OK", [("Content-Length", "3")], [b"abcdef"], "1.1", 2),            # too long: waitress trims it
+    ("200 OK", [("Content-Type", "text/plain")], [b"abc", b"def"], "1.1", 4),  # chunked, as waitress
+    ("204 No Content", [], [b""], "1.1", 1),
+])
+def test_a_response_is_the_same_bytes_as_waitress_sends_with_its_head_in_the_first_send(
+        status, headers, pieces, version, sends):
+    from waitress.task import WSGITask
+
+    from msguide_web.server import OneSendTask
+    theirs, their_task = _written(WSGITask, status, headers, pieces, version)
+    ours, our_task = _written(OneSendTask, status, headers, pieces, version)
+    assert b"".join(ours) == b"".join(theirs)
+    assert len(ours) == sends
+    assert (our_task.content_bytes_written, our_task.close_on_finish, our_task.chunked_response) == (
+        their_task.content_bytes_written, their_task.close_on_finish, their_task.chunked_response)

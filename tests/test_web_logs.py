@@ -164,3 +164,31 @@ def test_the_background_log_writes_what_logging_would_in_order():
     expected = ['{"n": %d, "odd": "100%%"}' % n for n in range(500)] + ["after close"]
     assert stream.getvalue().splitlines() == ["msguide.test-access INFO " + line for line in expected]
     assert collected == expected
+
+
+def test_the_background_log_writes_a_line_soon_without_being_closed():
+    """The writer waits a moment for more lines (one wake-up and one write for many),
+    then writes: an idle server's line is out within a fraction of a second."""
+    import io
+    import logging
+    import time
+
+    from msguide_web.access_log import GATHER_SECONDS, BackgroundLog
+
+    logger = logging.getLogger("msguide.test-access-soon")
+    logger.propagate = False
+    stream = io.StringIO()
+    logger.handlers = [logging.StreamHandler(stream)]
+    logger.setLevel(logging.INFO)
+    access = BackgroundLog(logger)
+    try:
+        access("first")
+        access("second")
+        deadline = time.monotonic() + 5
+        while stream.getvalue().count("\n") < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert stream.getvalue().splitlines() == ["first", "second"]
+        assert GATHER_SECONDS <= 0.1
+    finally:
+        access.close()
+        logger.handlers = []
