@@ -175,7 +175,8 @@ def urgent_examples(source, content):
     Positives: the voice model's emergency and crisis samples, and the tuning part of
     the project's safety sets and of the outsider batches (tests/data/outsider/).
     Negatives: idioms, long-standing symptoms, relapse, heat, contraindications and
-    ordinary questions from the same sets, and every topic's natural questions."""
+    ordinary questions from the same sets, every topic's natural questions, the symptoms
+    the sheet names, and understanding.yaml's `calm` list."""
     texts, labels = [], []
     vocab = source.get("vocab") or {}
     for intent, label in (("EmergencyIntent", "emergency"), ("CrisisIntent", "crisis")):
@@ -200,6 +201,10 @@ def urgent_examples(source, content):
                 labels.append("calm")
     # and every symptom the sheet names a slot value for, asked about plainly: "sleep"
     # and "trouble sleeping" are calm words, though "sleep and not wake up" is not
+    with open(EXTRA, encoding="utf-8") as handle:
+        for text in yaml.safe_load(handle).get("calm") or []:
+            texts.append(text)
+            labels.append("calm")
     symptoms = sorted({name for topic in content.topics.values() for slot in topic.slots
                        if slot["type"] == "SYMPTOM" for name in [slot["value"]] + slot.get("synonyms", [])})
     for name in symptoms:
