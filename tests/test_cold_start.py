@@ -146,3 +146,26 @@ def test_a_cold_launch_is_answered_before_the_question_handlers_are_loaded(tmp_p
     assert out.returncode == 0, out.stderr
     assert "hot tub" in out.stdout.lower()
 
+
+
+COLLECTOR = r"""
+import gc, json
+import lambda_function
+enabled = gc.isenabled()
+from alexa import Session, speech_text
+reply = lambda_function.handler(Session().launch(), None)
+print(json.dumps({"enabled": enabled, "text": speech_text(reply)}))
+"""
+
+
+def test_the_garbage_collector_is_back_on_before_the_first_request(tmp_path):
+    """The cold start imports with the collector off (lambda_function); a request
+    must never run with it still off, or a long-lived container would grow."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MSGUIDE_"))}
+    env.update(MSGUIDE_PERSISTENCE="sqlite", MSGUIDE_DB=str(tmp_path / "memory.sqlite3"),
+               PYTHONPATH=os.path.join(ROOT, "tests"))
+    out = subprocess.run([sys.executable, "-c", COLLECTOR], env=env, cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["enabled"] is True and "massage" in result["text"].lower()
