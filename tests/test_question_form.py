@@ -115,3 +115,16 @@ def test_regional_spellings_are_read_as_their_words():
     assert words("ah cannae keep goin like this") == "i can't keep going like this"
     assert words("she's shakin aw ower") == "she's shaking all over"
     assert words("my skin and the pain again") == "my skin and the pain again"     # not a dropped g
+
+
+@pytest.mark.parametrize("query, topic", [
+    ("what in the world is reeky my neighbour does it", "reiki"),
+    ("is reeky the best thing in the world for ms", "reiki"),
+])
+def test_a_common_word_beside_a_misheard_name_is_not_respelled_with_it(query, topic):
+    """A run of words that starts or ends with a common word is not matched as one
+    name: "the world" was heard as "the cold" and the cold answer was given. Asked as
+    Alexa would send the words (the strict matcher's carrier and slot)."""
+    from msguide_tools.eval_sets import Runner
+    response, _intent, _confirmed = Runner(101).ask(query, "en-US")
+    assert response["response"]["card"]["title"] == default_content().get(topic).title, speech_text(response)

@@ -6,7 +6,8 @@ techniques, health conditions and heat sources the content owns (its slot values
 synonyms) are keyed by Metaphone (jellyfish); a run of one to three spoken words whose
 key is the name's key, or within a small edit distance of the name's spelling, is
 respelled as the name before the words are read. Common words are never respelled
-(they are what the user meant), and a run of words is tried only when one of them
+(they are what the user meant), nor is a run that begins or ends with a small word
+("the world" is not "the cold"), and a run of words is tried only when one of them
 is a word the classifier never met in training: "spirits" and "hotel" are words, not
 misheard names. Only names of five letters or more are tried. Before that, the
 words speech recognition writes for "massage" and "MS" ("message", "emma's") are
@@ -30,6 +31,9 @@ massage massages message messages ms therapy therapist treatment session good ba
 safe help helps about what which who how why when where can could would should will do does
 did have has had get got make made take took give gave some any all more most less much
 many very really just also like thing things stuff people person time times day days""".split())
+# the small words a run of words may not begin or end with ("the world" is not "the cold")
+SMALL = frozenset("""a an the and or but to of in on at for with from by is are was were be been
+i me my you your he she it we they them his her our their this that these those there here""".split())
 _WORD = re.compile(r"\S+")
 # what speech recognition writes for the two words every question here is about;
 # respelled before the words are read (triage has already read them as said:
@@ -63,6 +67,8 @@ class Soundalike:
         self.respell = functools.lru_cache(maxsize=4096)(self._respell)
 
     def _match(self, words):
+        if len(words) > 1 and (words[0] in SMALL or words[-1] in SMALL):
+            return None          # "the world" is not "the cold": a word beside a name is tried alone
         joined = "".join(words).replace("'", "")
         if len(joined) < MIN_LETTERS or not joined.isalpha() or joined in self.names \
                 or all(w in COMMON or stem(w.replace("'", "")) in self.known for w in words):
