@@ -32,7 +32,7 @@ def score(folds=5, settings=(), runner=None):
     from msguide.understanding.triage import load as load_triage
 
     content = content_module.load()
-    texts, labels = trainer.urgent_examples(trainer.load_source(), content)
+    texts, labels, weights = trainer.urgent_examples(trainer.load_source(), content, with_weights=True)
     plain = load_triage(content=content).plain
     cases = [c for c in outsider.all_cases() if c["part"] == "tune"]
     fold = fold_of(cases, folds)
@@ -48,7 +48,8 @@ def score(folds=5, settings=(), runner=None):
         keep = [i for i, text in enumerate(texts)
                 if text not in said_set and not (len(text) > 15 and any(text in s for s in said))]
         fitted = trainer.fit([texts[i] for i in keep], [labels[i] for i in keep],
-                             LogisticRegression(C=trainer.URGENT_C, max_iter=3000, class_weight="balanced"))
+                             LogisticRegression(C=trainer.URGENT_C, max_iter=3000, class_weight="balanced"),
+                             [weights[i] for i in keep])
         understanding.detector = classifier.Detector(fitted)
         understanding.urgent = functools.lru_cache(maxsize=classifier.CACHE_SIZE)(understanding.detector.urgent)
         understanding.read.cache_clear()

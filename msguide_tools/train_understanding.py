@@ -166,18 +166,20 @@ def domain_words(extra, content):
 URGENT_C = 0.3
 
 
+SAFETY_MIX_WEIGHT = 0.1     # a `mix: safety` batch's phrasings in the urgent detector, each (0: left out)
 SYMPTOM_QUESTIONS = ("does massage help with %s", "would a massage help my %s", "%s with ms, can massage help")
 
 
-def urgent_examples(source, content):
+def urgent_examples(source, content, with_weights=False):
     """(texts, labels) for the urgent detector: "crisis", "emergency" or "calm".
 
     Positives: the voice model's emergency and crisis samples, and the tuning part of
     the project's safety sets and of the outsider batches (tests/data/outsider/).
     Negatives: idioms, long-standing symptoms, relapse, heat, contraindications and
     ordinary questions from the same sets, every topic's natural questions, the symptoms
-    the sheet names, and understanding.yaml's `calm` list."""
-    texts, labels = [], []
+    the sheet names, and understanding.yaml's `calm` list. With `with_weights`, also
+    each example's weight (SAFETY_MIX_WEIGHT for a safety-heavy batch's, else 1)."""
+    texts, labels, weights = [], [], []
     vocab = source.get("vocab") or {}
     for intent, label in (("EmergencyIntent", "emergency"), ("CrisisIntent", "crisis")):
         samples = sorted({re.sub(r"\{[a-z_]+\}", "", s) for p in source["intents"][intent]["samples"]
@@ -185,32 +187,38 @@ def urgent_examples(source, content):
         for text in random.Random(11).sample(samples, min(len(samples), 400)):
             texts.append(" ".join(text.split()))
             labels.append(label)
+            weights.append(1.0)
     # the tuning part only, by the same hash split and ids as the scorers
     from msguide_tools import eval_sets, outsider
-    # (a batch written to a safety-heavy mix, `mix: safety`, is left out: its share of
-    # urgent phrasings is far above what people bring, and trained on it the detector
-    # gave an urgent reply to an idiom it had kept calm; its rules stay in triage.json)
+    # (a batch written to a safety-heavy mix, `mix: safety`, counts SAFETY_MIX_WEIGHT: its
+    # share of urgent phrasings is far above what people bring, and trained on it at full
+    # weight the detector gave an urgent reply to an idiom it had kept calm)
     for case in eval_sets.safety_cases() + outsider.all_cases():
-        if case["part"] == "tune" and case.get("mix", "usual") != "safety":
+        weight = SAFETY_MIX_WEIGHT if case.get("mix", "usual") == "safety" else 1.0
+        if case["part"] == "tune" and weight > 0:
             texts.append(case["say"])
             labels.append(case["kind"] if case["kind"] in policy.URGENT else "calm")
+            weights.append(weight)
     for topic in content.topics.values():
         if topic.group != "scope":
             for question in topic.questions:
                 texts.append(question)
                 labels.append("calm")
+                weights.append(1.0)
     # and every symptom the sheet names a slot value for, asked about plainly: "sleep"
     # and "trouble sleeping" are calm words, though "sleep and not wake up" is not
     with open(EXTRA, encoding="utf-8") as handle:
         for text in yaml.safe_load(handle).get("calm") or []:
             texts.append(text)
             labels.append("calm")
+            weights.append(1.0)
     symptoms = sorted({name for topic in content.topics.values() for slot in topic.slots
                        if slot["type"] == "SYMPTOM" for name in [slot["value"]] + slot.get("synonyms", [])})
     for name in symptoms:
         for form in SYMPTOM_QUESTIONS:
             texts.append(form % name)
             labels.append("calm")
+            weights.append(1.0)
     # as the skill reads them: idioms replaced by their meaning (triage.plain), as
     # the detector sees them at run time
     from msguide.understanding.triage import load as load_triage
@@ -218,19 +226,20 @@ def urgent_examples(source, content):
     texts = [plain(text) or text for text in texts]
     # as the SearchQuery slot carries them: without the carrier they start with
     starts = carriers(source)
-    for text, label in list(zip(texts, labels)):
+    for text, label, weight in list(zip(texts, labels, weights)):
         for carrier, intent in starts:
             if text.startswith(carrier + " ") and len(text) > len(carrier) + 1:
                 texts.append(carrier_intents.as_asked(intent, text[len(carrier) + 1:]))
                 labels.append(label)
+                weights.append(weight)
                 break
-    return texts, labels
+    return (texts, labels, weights) if with_weights else (texts, labels)
 
 
 def train_urgent(source, content):
     from sklearn.linear_model import LogisticRegression
-    texts, labels = urgent_examples(source, content)
-    fitted = fit(texts, labels, LogisticRegression(C=URGENT_C, max_iter=3000, class_weight="balanced"))
+    texts, labels, weights = urgent_examples(source, content, with_weights=True)
+    fitted = fit(texts, labels, LogisticRegression(C=URGENT_C, max_iter=3000, class_weight="balanced"), weights)
     return dict(fitted, examples=len(texts))
 
 
@@ -274,7 +283,7 @@ def samples_read(source):
 
 def inputs_digest():
     digest = hashlib.sha256()
-    digest.update(("urgent %s" % URGENT_C).encode())
+    digest.update(("urgent %s %s" % (URGENT_C, SAFETY_MIX_WEIGHT)).encode())
     from msguide.understanding import triage as triage_module
     from msguide_tools import eval_sets, outsider
     sets = [os.path.join(eval_sets.DATA, name) for name in ("safety_cases.yaml", "safety_found.yaml")]
