@@ -124,28 +124,29 @@ print(speech_text(lambda_function.handler(user.intent("SearchIntent", query="QUE
 """
 
 
+def run_sqlite(script, tmp_path):
+    """A fresh interpreter running `script` with SQLite memory in `tmp_path`: its output."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MSGUIDE_"))}
+    env.update(MSGUIDE_PERSISTENCE="sqlite", MSGUIDE_DB=str(tmp_path / "memory.sqlite3"),
+               PYTHONPATH=os.path.join(ROOT, "tests"))
+    out = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
 def test_a_cold_launch_is_answered_before_the_question_handlers_are_loaded(tmp_path):
     """A LaunchRequest is answered by the first handler the SDK asks, so the cold
     start (local endpoint and Lambda alike) no longer loads the understanding
     (normaliser, rules, classifier) or the reminders, privacy and screen handlers;
     a cold question loads and answers them."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MSGUIDE_"))}
-    env.update(MSGUIDE_PERSISTENCE="sqlite", MSGUIDE_DB=str(tmp_path / "memory.sqlite3"),
-               PYTHONPATH=os.path.join(ROOT, "tests"))
-    out = subprocess.run([sys.executable, "-c", LAUNCH_ONLY], env=env, cwd=ROOT,
-                         capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    launched = json.loads(out.stdout.strip().splitlines()[-1])
+    launched = json.loads(run_sqlite(LAUNCH_ONLY, tmp_path).strip().splitlines()[-1])
     assert "massage" in launched["text"].lower()
     deferred = [m for m in launched["loaded"] if m.startswith(("msguide.understanding", "msguide.handlers.answers",
                                                                 "msguide.handlers.reminders", "msguide.reminders.api",
                                                                 "msguide.reminders.consent", "msguide.handlers.privacy"))]
     assert deferred == []
-    then = ONE_SHOT.replace("QUESTION", "is a hot tub safe")
-    out = subprocess.run([sys.executable, "-c", then], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert "hot tub" in out.stdout.lower()
-
+    assert "hot tub" in run_sqlite(ONE_SHOT.replace("QUESTION", "is a hot tub safe"), tmp_path).lower()
 
 
 COLLECTOR = r"""
@@ -161,11 +162,5 @@ print(json.dumps({"enabled": enabled, "text": speech_text(reply)}))
 def test_the_garbage_collector_is_back_on_before_the_first_request(tmp_path):
     """The cold start imports with the collector off (lambda_function); a request
     must never run with it still off, or a long-lived container would grow."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MSGUIDE_"))}
-    env.update(MSGUIDE_PERSISTENCE="sqlite", MSGUIDE_DB=str(tmp_path / "memory.sqlite3"),
-               PYTHONPATH=os.path.join(ROOT, "tests"))
-    out = subprocess.run([sys.executable, "-c", COLLECTOR], env=env, cwd=ROOT,
-                         capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result = json.loads(run_sqlite(COLLECTOR, tmp_path).strip().splitlines()[-1])
     assert result["enabled"] is True and "massage" in result["text"].lower()
