@@ -205,13 +205,14 @@ def urgent_examples(source, content, with_weights=False):
                 texts.append(question)
                 labels.append("calm")
                 weights.append(1.0)
-    # and every symptom the sheet names a slot value for, asked about plainly: "sleep"
-    # and "trouble sleeping" are calm words, though "sleep and not wake up" is not
+    # everyday words shaped like a crisis phrasing ("i don't want to waste money")
     with open(EXTRA, encoding="utf-8") as handle:
         for text in yaml.safe_load(handle).get("calm") or []:
             texts.append(text)
             labels.append("calm")
             weights.append(1.0)
+    # and every symptom the sheet names a slot value for, asked about plainly: "sleep"
+    # and "trouble sleeping" are calm words, though "sleep and not wake up" is not
     symptoms = sorted({name for topic in content.topics.values() for slot in topic.slots
                        if slot["type"] == "SYMPTOM" for name in [slot["value"]] + slot.get("synonyms", [])})
     for name in symptoms:
