@@ -86,6 +86,24 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("ah cannae keep goin like this ah've been savin up ma tablets in a drawer", "crisis"),
     ("no point living like this i've made up my mind", "crisis"),
     ("he didn't faint he just collapsed on the floor", "emergency"),
+    # a poison bought with nothing to poison; a last month decided; assisted dying looked into
+    ("she keeps asking me to pick up some weed killer and we don't even have a garden with weeds", "crisis"),
+    ("i've made my decision this will be my last summer", "crisis"),
+    ("been reading about dignitas and how to get there", "crisis"),
+    # a threat said the regional way; an electric shock
+    ("my ex is outside the door yelling he'll do me in", "emergency"),
+    ("dad got a jolt off a bare wire and he's not right", "emergency"),
+    # a heat flare-up with weakness said in everyday words is overheating, not an emergency
+    ("we were roasting in the car and now her legs have gone to jelly", "overheating"),
+    # a question that starts "why" is not a report ("^why " ends in a space: it must still match)
+    ("why does a warm day make her legs go weak", None),
+    # a named disease-modifying drug stopped or started, "have i got ms", "what's causing it"
+    ("can she pause her kesimpta for the massage week", "medication"),
+    ("have i got ms or is it just stress", "diagnosis"),
+    ("his fingers keep twitching what's causing that", "diagnosis"),
+    ("does my brother have m s he's numb all the time", "diagnosis"),
+    # the disease said going away is a false premise
+    ("will the sclerosis go away if i keep going to massage", "cure"),
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
@@ -109,6 +127,11 @@ def test_the_words_reach_their_tier(words, expected):
     "calves going tight like rope by evening", "i just want an hour where nobody needs me",
     "can massage make life better when you're stuck in a chair like me",
     "after a hot day he feels wiped out no fainting or anything just tired",
+    # keeping to oneself is low mood, not an unresponsive person
+    "my son isn't talking to anyone much these days would massage help his mood",
+    # a jolt down the spine on bending the neck is an MS symptom, not an electric shock
+    "what's causing this electric shock feeling down my back when i look down",
+    "this hike will do me in",
 ])
 def test_idioms_history_and_near_misses_are_not_urgent(words):
     assert topic_id(words) not in ("emergency", "crisis")
@@ -123,6 +146,11 @@ def test_relief_of_a_symptom_is_not_a_cure_premise(words):
 def test_an_idiom_keeps_its_meaning_for_understanding():
     assert TRIAGE.plain("This fatigue is KILLING me!") == "this fatigue is really bothering me"
     assert TRIAGE.plain("what's the A M T A") == "what's the amta"
+    # regional and everyday spellings read as their words
+    assert TRIAGE.plain("it did sweet fa") == "it did nothing"
+    assert TRIAGE.plain("how long till i notice") == "how long until i notice"
+    assert TRIAGE.plain("is dry needlin any good for m s") == "is dry needling any good for ms"
+    assert TRIAGE.plain("after being crook all week") == "after being ill all week"
 
 
 def test_a_crisis_outranks_an_emergency_in_the_same_words():

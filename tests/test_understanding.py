@@ -37,11 +37,18 @@ def test_features_are_stemmed_words_and_pairs():
     assert {"u:massage", "u:tir", "u:leg", "b:massage_for"} <= found
 
 
+def test_hesitations_and_intensifiers_are_not_features_and_work_the_place_is_not_the_verb():
+    assert features("is massage um actually safe") == features("is massage safe")
+    assert "u:work" not in features("my feet ache after work") and "u:work" in features("it didn't work")
+
+
 @pytest.mark.parametrize("words, topic", [
     ("a massage for my stiff legs", "spasticity"),
     ("insurance", "insurance"),
     ("a cure", "cure"),
     ("price of a massage", "cost"),
+    ("is massage honestly safe for ms", "massage-safe"),
+    ("how long till i notice a difference", "how-soon"),
 ])
 def test_confident_readings_answer(words, topic):
     reading = read(words)

@@ -29,9 +29,18 @@ STOP = frozenset("a an the to of and is are am i my me it its it's that this for
                  "will".split())
 
 
+# hesitations and intensifiers, stemmed: they say how something is asked, never what,
+# so they make neither unigrams nor bigrams ("is massage actually safe" reads as
+# "massage safe", not as "what does massage actually do")
+FILLER = frozenset("um umm uh uhh er erm hmm actual real honest genuine basical literal tru kinda sorta".split())
+AT_WORK, JOB = frozenset(("after", "at", "from", "off")), "job"
+
+
 def features(text):
-    """Unigrams (less filler words) and bigrams of stemmed words."""
-    words = tokens(text)
+    """Unigrams (less stop words) and bigrams of stemmed words, fillers left out."""
+    words = [w for w in tokens(text) if w not in FILLER]
+    # "work" the place ("after work", "off work") is not "work" the verb ("didn't work")
+    words = [JOB if w == "work" and i and words[i - 1] in AT_WORK else w for i, w in enumerate(words)]
     found = {"u:" + w for w in words if w not in STOP}
     found.update("b:%s_%s" % pair for pair in zip(words, words[1:]))
     return found

@@ -3,7 +3,8 @@ the soundalike matcher) starts from these, so they can never disagree about what
 was said.
 
 - `words(text)`: lowercase words with apostrophes kept (curly ones straightened),
-  letters spelled out one by one joined up ("the a m t a" -> "the amta"), a year
+  letters spelled out one by one joined up ("the a m t a" -> "the amta", "m s" ->
+  "ms"), a year
   said as words written as a number ("twenty sixteen" -> "2016"); every other
   character is a space.
 - `terms(text)`: `words` with contractions closed up ("didnt"), as Lunr indexes them,
@@ -15,6 +16,7 @@ import re
 
 _WORD = re.compile(r"[a-z0-9']+")
 _SPELLED = re.compile(r"(?<![a-z0-9'])((?:[a-z] ){2,}[a-z])(?![a-z0-9'])")
+_MS = re.compile(r"(?<![a-z0-9'])m s(?=(?:'s)?(?![a-z0-9']))")
 _SUFFIXES = (("ies", "y"), ("sses", "ss"), ("ness", ""), ("ing", ""), ("edly", ""), ("ed", ""),
              ("ly", ""), ("ss", "ss"), ("us", "us"),
              ("is", "is"), ("s", ""))
@@ -71,7 +73,9 @@ _REGIONAL = {"ah": "i", "ah've": "i've", "ah'm": "i'm", "ah'd": "i'd", "ah'll": 
              "een": "eyes", "whaur": "where", "mah": "my", "masel": "myself", "hissel": "himself",
              "hersel": "herself", "thegither": "together",
              # northern English and everyday words for nothing and ill
-             "nowt": "nothing", "owt": "anything", "zilch": "nothing", "poorly": "ill"}
+             "nowt": "nothing", "owt": "anything", "zilch": "nothing", "poorly": "ill",
+             # "till" and "'til" are "until" ("how long till i notice")
+             "till": "until", "til": "until", "'til": "until", "'till": "until"}
 _DROPPED_G = ("expecting shaking going pouring looking thinking saving crying bleeding breathing choking burning "
               "coming falling feeling getting hurting killing living losing making moving nothing planning "
               "puking pushing running saying seeing sitting sleeping starting struggling swelling taking "
@@ -79,7 +83,13 @@ _DROPPED_G = ("expecting shaking going pouring looking thinking saving crying bl
               "being having frothing fitting jerking drooping slurring vomiting spinning stopping collapsing "
               "fainting screaming shouting threatening stabbing crushing squeezing drinking swallowing "
               "stockpiling hoarding counting ending wishing hoping praying giving leaving writing cutting "
-              "scratching picking biting punching hitting smoking leaking").split()
+              "scratching picking biting punching hitting smoking leaking boiling roasting sweating "
+              "needling rubbing kneading massaging aching itching tingling throbbing pounding racing "
+              "walking standing lifting booking helping resting relaxing stretching wobbling cramping "
+              "spasming seizing shivering freezing sleeping dragging limping tripping slipping sliding "
+              "lying laying waiting paying asking thinking saying losing bruising healing "
+              "swimming soaking bathing showering cooking cleaning caring nursing coping managing "
+              "dying crying breaking burning fixing sorting").split()
 _REGIONAL.update((word[:-1], word) for word in _DROPPED_G)
 
 
@@ -89,6 +99,8 @@ def words(text):
     said as words written as numbers ("twenty sixteen" -> "2016")."""
     text = str(text or "").lower().replace("\u2019", "'")
     said = _SPELLED.sub(lambda m: m.group(1).replace(" ", ""), " ".join(_REGIONAL.get(w, w) for w in _WORD.findall(text)))
+    if "m s" in said:    # two letters are too few for _SPELLED; "m s" is only ever MS here
+        said = _MS.sub("ms", said)
     return _YEAR.sub(_year, said) if ("twenty" in said or "nineteen" in said or "thousand" in said) else said
 
 

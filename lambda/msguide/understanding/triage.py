@@ -106,7 +106,9 @@ class Triage:
         if expanded in self._compiled:
             return self._compiled[expanded]
         try:
-            compiled = re.compile(r"(?<![a-z0-9'])(?:%s)(?![a-z0-9'])" % expanded)
+            # Whole words: no letter may touch either end of a match, unless the
+            # match itself ends (or begins) with the space ("^why " must match "why is").
+            compiled = re.compile(r"(?:(?= )|(?<![a-z0-9']))(?:%s)(?:(?<= )|(?![a-z0-9']))" % expanded)
             self._compiled[expanded] = compiled
             return compiled
         except re.error as exc:
