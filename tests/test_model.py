@@ -278,6 +278,9 @@ def test_each_built_model_fits_the_interaction_model_size_limit():
     # a start no carrier knows (a misheard name): the ending carries the words
     ("alexandar method what is it", "EndsWith_what_is_it", "Alexander"),
     ("lava stones on my back is it safe with ms", "EndsWith_ms", "heat"),
+    # a body word said with its "'s", a calling on God: the start is kept, the words arrive
+    ("vision's gone dark in one eye and her face is drooping", "StartsWith_eyesight", "Emergency"),
+    ("good lord she's fallen off the commode and can't get up", "StartsWith_lord", "Emergency"),
 ])
 def test_a_start_that_carries_meaning_keeps_its_word(said, intent, heard):
     """Alexa sends only the SearchQuery slot: a kept carrier's intent (a start or an

@@ -104,6 +104,14 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("does my brother have m s he's numb all the time", "diagnosis"),
     # the disease said going away is a false premise
     ("will the sclerosis go away if i keep going to massage", "cure"),
+    # a will made so nobody need worry; things given to "me brother"
+    ("i've done me will so the kids have nothing to worry about", "crisis"),
+    ("handed my tools over to me brother i won't be needing them", "crisis"),
+    # worse over "this past week" is a relapse
+    ("her walking has got much worse this past week", "relapse"),
+    # a question about what a massage or a medicine will do to someone is no threat
+    ("is a firm massage gonna hurt her with her blood thinners", "blood-thinners"),
+    ("will the baclofen make him too floppy for the massage table", "medication"),
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
