@@ -303,6 +303,7 @@ def test_a_start_that_carries_meaning_keeps_its_word(said, intent, heard):
     ("wile sore back on me these days", "pain"),                             # a regional opener
     ("yaar his legs are so stiff all the time", "spasticity"),
     ("ought i to ask my neurologist before i go get one", "doctor"),                   # a regional opener
+    ("doris's legs are so stiff of a morning", "spasticity"),                   # an older name
 ])
 def test_a_start_no_written_carrier_names_reaches_the_skill_not_fallback(said, heard):
     """Open starts: names, regional openers and the words people use in the

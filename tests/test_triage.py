@@ -112,6 +112,13 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     # a question about what a massage or a medicine will do to someone is no threat
     ("is a firm massage gonna hurt her with her blood thinners", "blood-thinners"),
     ("will the baclofen make him too floppy for the massage table", "medication"),
+    # a carbon monoxide alarm with symptoms, a chemical in the eye, a person gone blue
+    ("the co alarm keeps going off and mum's gone drowsy", "emergency"),
+    ("some drain cleaner splashed into his eye", "emergency"),
+    ("quick help her lips are going blue", "emergency"),
+    # heat as a method; a friend's suicide understood
+    ("the heat will do the rest if i just stay in the sauna", "crisis"),
+    ("my cousin took his own life last spring and now i understand why he did it", "crisis"),
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
@@ -140,6 +147,8 @@ def test_the_words_reach_their_tier(words, expected):
     # a jolt down the spine on bending the neck is an MS symptom, not an electric shock
     "what's causing this electric shock feeling down my back when i look down",
     "this hike will do me in",
+    "i've been feeling blue since the diagnosis would a massage help",
+    "we fitted a new carbon monoxide alarm in the hall",
 ])
 def test_idioms_history_and_near_misses_are_not_urgent(words):
     assert topic_id(words) not in ("emergency", "crisis")
