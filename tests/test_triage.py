@@ -168,6 +168,8 @@ def test_an_idiom_keeps_its_meaning_for_understanding():
     assert TRIAGE.plain("how long till i notice") == "how long until i notice"
     assert TRIAGE.plain("is dry needlin any good for m s") == "is dry needling any good for ms"
     assert TRIAGE.plain("after being crook all week") == "after being ill all week"
+    assert TRIAGE.plain("you'll worry me into an early grave") == "you'll worry me sick"
+    assert TRIAGE.plain("the twenty twenty one about swelling") == "the 2020 study about swelling"
 
 
 def test_a_crisis_outranks_an_emergency_in_the_same_words():

@@ -38,6 +38,12 @@ _YEAR = re.compile(
     % {"units": "|".join(_UNITS), "teens": "|".join(_TEENS), "tens": "|".join(_TENS)})
 
 
+# "the twenty twenty one about swelling" is the 2020 one, not 2021: "one" followed
+# by what it is about or where it came from is the study ("2020 study"), not 2021
+_YEAR_ONE = re.compile(r"\b((?:nineteen|twenty) (?:%(tens)s)) one(?= (?:about|on|that|which|where|with|from|for|in|was|is|what|they|you|again)\b)"
+                       % {"tens": "|".join(_TENS)})
+
+
 def _year(match):
     (century, _oh, oh_unit, teen, tens, unit, k_teen, k_unit, k_twenty, k_twenty_unit) = match.groups()
     if century:
@@ -101,7 +107,9 @@ def words(text):
     said = _SPELLED.sub(lambda m: m.group(1).replace(" ", ""), " ".join(_REGIONAL.get(w, w) for w in _WORD.findall(text)))
     if "m s" in said:    # two letters are too few for _SPELLED; "m s" is only ever MS here
         said = _MS.sub("ms", said)
-    return _YEAR.sub(_year, said) if ("twenty" in said or "nineteen" in said or "thousand" in said) else said
+    if not ("twenty" in said or "nineteen" in said or "thousand" in said):
+        return said
+    return _YEAR.sub(_year, _YEAR_ONE.sub(lambda m: m.group(1) + " study", said))
 
 
 # "expecting" said of a person with nothing expected after it is a pregnancy ("when
