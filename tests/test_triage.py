@@ -39,7 +39,7 @@ def test_a_bad_rule_fails_at_load_naming_file_tier_and_rule(mutate, message):
 
 def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     names = [t["name"] for t in RAW["tiers"]]
-    assert names[:4] == ["crisis", "emergency", "overheating", "relapse"]
+    assert [n for i, n in enumerate(names) if n not in names[:i]][:4] == ["crisis", "emergency", "overheating", "relapse"]
     assert default_content().get("crisis").emergency and default_content().get("emergency").emergency
 
 
@@ -49,7 +49,7 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("my face is drooping and my speech is slurred", "emergency"),
     ("my chest hurts", "emergency"),
     ("i suddenly can't see out of one eye", "emergency"),
-    ("i took too many pills", "emergency"),
+    ("i took too many pills", "overdose"),            # an emergency that also names the crisis line
     ("i fell down the stairs and my arm really hurts", "emergency"),
     ("i don't want to live anymore", "crisis"),
     ("i want to end it all", "crisis"),
@@ -234,6 +234,19 @@ def test_the_crisis_reply_gives_both_numbers_unconditionally_and_says_free_day_a
     assert number in said and line in said
     assert "if you might" not in said.lower()
     assert "free" in said and "day and night" in said
+    assert response["response"]["shouldEndSession"] is True
+
+
+@pytest.mark.parametrize("locale, number, line", [("en-US", "911", "988"), ("en-GB", "999", "116 123"),
+                                                  ("en-AU", "000", "13 11 14"), ("en-IN", "112", "14416")])
+def test_an_overdose_gets_the_emergency_number_and_the_crisis_line_in_case_it_was_on_purpose(handler, locale,
+                                                                                            number, line):
+    """An overdose is an emergency (facts.md {#urgent-2}); whether it was taken on purpose
+    is seldom said, so the reply also names the crisis line ({#urgent-3})."""
+    response = handler(Session(locale=locale).intent("SearchIntent", query="my brother took a whole box of paracetamol"),
+                       None)
+    said = speech_text(response)
+    assert said.startswith("This sounds like an emergency") and number in said and line in said
     assert response["response"]["shouldEndSession"] is True
 
 

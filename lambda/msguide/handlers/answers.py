@@ -136,9 +136,10 @@ class TriageWhatWasSaid(AbstractRequestHandler):
         if free and (topic is None or not topic.emergency):
             # the urgent checks have their say before any calm tier answers
             topic = urgent_check(handler_input, triage, free, topic)
-        elif free and topic.id == "emergency":
+        elif free and topic.id in ("emergency", "overdose"):
             # the crisis reply also gives the emergency number: when the detector leans
-            # toward self-harm, it is the safer of the two
+            # toward self-harm, it is the safer of the two (the overdose reply names the
+            # crisis line too, in case it was taken on purpose)
             label, probability = default_understanding().urgent(triage.plain(free[0]) or free[0])
             if label == "crisis" and probability >= default_understanding().policy.crisis_over_emergency_at:
                 topic = default_content().get("crisis")
