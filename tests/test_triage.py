@@ -119,6 +119,10 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     # heat as a method; a friend's suicide understood
     ("the heat will do the rest if i just stay in the sauna", "crisis"),
     ("my cousin took his own life last spring and now i understand why he did it", "crisis"),
+    # weakness on one side over a whole week is a relapse sign; a rib broken weeks back a contraindication
+    ("his left leg has been weak and dragging this whole week", "relapse"),
+    ("she broke a rib a few weeks back can she have a massage", "fracture"),
+    ("tell my daughter i'm sorry when she finds me", "crisis"),
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
@@ -149,6 +153,7 @@ def test_the_words_reach_their_tier(words, expected):
     "this hike will do me in",
     "i've been feeling blue since the diagnosis would a massage help",
     "we fitted a new carbon monoxide alarm in the hall",
+    "my supervisor will kill me if i'm late again",
 ])
 def test_idioms_history_and_near_misses_are_not_urgent(words):
     assert topic_id(words) not in ("emergency", "crisis")
@@ -169,6 +174,7 @@ def test_an_idiom_keeps_its_meaning_for_understanding():
     assert TRIAGE.plain("is dry needlin any good for m s") == "is dry needling any good for ms"
     assert TRIAGE.plain("after being crook all week") == "after being ill all week"
     assert TRIAGE.plain("you'll worry me into an early grave") == "you'll worry me sick"
+    assert TRIAGE.plain("should i cancel the rmt") == "should i cancel the massage therapist"
     assert TRIAGE.plain("the twenty twenty one about swelling") == "the 2020 study about swelling"
 
 

@@ -81,7 +81,9 @@ _REGIONAL = {"ah": "i", "ah've": "i've", "ah'm": "i'm", "ah'd": "i'd", "ah'll": 
              # northern English and everyday words for nothing and ill
              "nowt": "nothing", "owt": "anything", "zilch": "nothing", "poorly": "ill",
              # "till" and "'til" are "until" ("how long till i notice")
-             "till": "until", "til": "until", "'til": "until", "'till": "until"}
+             "till": "until", "til": "until", "'til": "until", "'till": "until",
+             # Canada's registered massage therapist
+             "rmt": "massage therapist", "rmts": "massage therapists"}
 _DROPPED_G = ("expecting shaking going pouring looking thinking saving crying bleeding breathing choking burning "
               "coming falling feeling getting hurting killing living losing making moving nothing planning "
               "puking pushing running saying seeing sitting sleeping starting struggling swelling taking "
