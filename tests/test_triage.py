@@ -123,6 +123,15 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("his left leg has been weak and dragging this whole week", "relapse"),
     ("she broke a rib a few weeks back can she have a massage", "fracture"),
     ("tell my daughter i'm sorry when she finds me", "crisis"),
+    # "kill myself" with a condition or a means is never read as straining oneself
+    ("i'm going to kill myself if this goes on", "crisis"),
+    ("going to kill myself with his tablets", "crisis"),
+    # how many pills it would take, also when a "how" carrier dropped the "how"
+    ("how many paracetamol would it take to make it all stop", "crisis"),
+    ("many paracetamol would it take to make it all stop", "crisis"),
+    ("what's the point i already decided i'm finished", "crisis"),
+    ("my dad was hit by a bus", "emergency"),
+    ("mum got knocked down by a car outside the shop", "emergency"),
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
@@ -154,9 +163,23 @@ def test_the_words_reach_their_tier(words, expected):
     "i've been feeling blue since the diagnosis would a massage help",
     "we fitted a new carbon monoxide alarm in the hall",
     "my supervisor will kill me if i'm late again",
+    "how do i keep from hurting myself when i scoot from the bed to the chair",
+    "my chops are dead after that second line my lips are about to fall off ha",
+    "the hill nearly killed me on the way to the clinic",
+    "i feel like i've been hit by a bus every morning",
+    "like i've been hit by a bus every morning",          # the carrier took "i feel"
+    "she's all cut up about her diagnosis",
+    "the massage knocked me out cold i slept for ten hours",
+    "my heart stopped when the bill came",
 ])
 def test_idioms_history_and_near_misses_are_not_urgent(words):
     assert topic_id(words) not in ("emergency", "crisis")
+
+
+@pytest.mark.parametrize("words", ["is massage safe when you've got relapsing ms",
+                                   "my wife has relapsing remitting ms can she have reiki"])
+def test_relapsing_ms_names_a_kind_of_ms_not_a_relapse(words):
+    assert topic_id(words) != "relapse"
 
 
 @pytest.mark.parametrize("words", ["my fatigue is gone after a massage", "the pain went away for a day",
