@@ -132,6 +132,8 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("what's the point i already decided i'm finished", "crisis"),
     ("my dad was hit by a bus", "emergency"),
     ("mum got knocked down by a car outside the shop", "emergency"),
+    # an idiom replaced ("tired to death" -> "really fed up") keeps what it is fed up of
+    ("i'm tired to death of being alive", "crisis"),
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
