@@ -134,6 +134,11 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("mum got knocked down by a car outside the shop", "emergency"),
     # an idiom replaced ("tired to death" -> "really fed up") keeps what it is fed up of
     ("i'm tired to death of being alive", "crisis"),
+    ("i shan't be here for my next birthday so don't bother", "crisis"),
+    ("he cracked his collarbone falling off his bike can he still have a back massage", "fracture"),
+    # "worse than last week" compares, it does not date the change; a "since" carrier took "since"
+    ("her arm's been numb for three days and worse than last week", "relapse"),
+    ("tuesday his right leg went weak and it's still dragging", "relapse"),
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
@@ -173,6 +178,7 @@ def test_the_words_reach_their_tier(words, expected):
     "she's all cut up about her diagnosis",
     "the massage knocked me out cold i slept for ten hours",
     "my heart stopped when the bill came",
+    "i won't be here for christmas this year we're going to my sister's",
 ])
 def test_idioms_history_and_near_misses_are_not_urgent(words):
     assert topic_id(words) not in ("emergency", "crisis")
