@@ -92,3 +92,23 @@ def test_a_common_word_does_not_pull_an_unrelated_answer(said, not_about):
     speech = ask_one_shot_words(said)
     # asked back about in plain words, or answered otherwise: never answered as pregnancy
     assert not_about not in speech.lower() or speech.startswith("Are you asking about massage during")
+
+
+def test_an_unsure_self_harm_reading_names_the_crisis_line_only_when_the_classifier_agrees():
+    """The lean leads with the crisis line where the words point to self-harm: the
+    urgent detector's unsure "crisis" and the topic classifier's ranking must agree;
+    otherwise the lead is the emergency number alone."""
+    from msguide.handlers.answers import crisis_agreed
+
+    class Ranked:
+        def __init__(self, ranking):
+            self.ranking = ranking
+
+        def probabilities(self, _text):
+            return self.ranking
+
+    agrees = Ranked([("pain", 0.5), ("crisis", 0.2), ("fatigue", 0.1), ("stress", 0.1)])
+    differs = Ranked([("pain", 0.5), ("fatigue", 0.2), ("stress", 0.1), ("crisis", 0.1)])
+    assert crisis_agreed(agrees, ["some words"])
+    assert not crisis_agreed(differs, ["some words"])
+    assert crisis_agreed(differs, []) is False

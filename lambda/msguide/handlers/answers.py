@@ -117,8 +117,17 @@ def urgent_check(handler_input, triage, words, topic):
         attributes = handler_input.attributes_manager.request_attributes
         attributes["urgent_guess"] = (best_label, best)
         if understanding.policy.leads_with_number(best):
-            attributes["urgent_lean"] = best_label
+            attributes["urgent_lean"] = best_label if best_label != "crisis" \
+                or crisis_agreed(understanding, [triage.plain(text) or text for text in words]) \
+                else "emergency"
     return topic
+
+
+def crisis_agreed(understanding, words):
+    """An unsure self-harm reading leads with the crisis line only when the topic
+    classifier also ranks crisis among its first three for the words; otherwise the lead
+    is the emergency number alone ("this heat is doing my head in" is not a crisis)."""
+    return any("crisis" in [label for label, _p in understanding.probabilities(text)[:3]] for text in words)
 
 
 class TriageWhatWasSaid(AbstractRequestHandler):
