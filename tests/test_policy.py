@@ -7,7 +7,7 @@ from msguide.understanding.policy import Evidence, Policy, read_policy
 from tests.alexa import speech_text
 
 THRESHOLDS = {"answer": 0.5, "confirm": 0.12, "answer_outside_domain": 0.6, "lexical_confirm": 0.1,
-              "urgent": 0.35, "urgent_sure": 0.8, "urgent_lean": 0.6, "urgent_unanswered": 0.5, "crisis_over_emergency": 0.4, "evidence_weight": 1.0}
+              "urgent": 0.35, "urgent_sure": 0.8, "urgent_lean": 0.6, "urgent_unanswered": 0.5, "urgent_idiom": 0.8, "crisis_over_emergency": 0.4, "evidence_weight": 1.0}
 POLICY = Policy(THRESHOLDS)
 
 
@@ -66,7 +66,8 @@ def test_the_shipped_thresholds_are_read_and_checked(tmp_path):
     assert read_policy()["evidence_weight"] > 0
     bad = tmp_path / "policy.json"
     bad.write_text('{"answer": 0.5, "confirm": 0.1, "answer_outside_domain": 0.6, "lexical_confirm": 0.1, '
-                   '"urgent": 0.3, "urgent_sure": 0.8, "urgent_lean": 0.6, "urgent_unanswered": 0.5, "crisis_over_emergency": 0.4, "evidence_weight": 0}')
+                   '"urgent": 0.3, "urgent_sure": 0.8, "urgent_lean": 0.6, "urgent_unanswered": 0.5, "urgent_idiom": 0.8, "crisis_over_emergency": 0.4, '
+                   '"evidence_weight": 0}')
     from msguide.content import ContentError
     with pytest.raises(ContentError, match="evidence_weight"):
         read_policy(str(bad))
@@ -112,3 +113,34 @@ def test_an_unsure_self_harm_reading_names_the_crisis_line_only_when_the_classif
     assert crisis_agreed(agrees, ["some words"])
     assert not crisis_agreed(differs, ["some words"])
     assert crisis_agreed(differs, []) is False
+
+
+def test_an_idiom_is_not_led_with_the_number_on_an_unsure_reading(monkeypatch):
+    """Words holding an idiom the rules read by its meaning ("the death of me") get the
+    number first only when the detector is at least urgent_idiom sure; the same unsure
+    reading of words without one still leads with it."""
+    from types import SimpleNamespace
+
+    from msguide.handlers import answers
+    from msguide.understanding.triage import default_triage
+
+    class Unsure:
+        policy = POLICY
+
+        def urgent(self, _text):
+            return "crisis", 0.7       # above urgent_lean, below urgent_sure and urgent_idiom
+
+        def probabilities(self, _text):
+            return [("crisis", 0.5), ("pain", 0.2)]
+
+    monkeypatch.setattr(answers, "default_understanding", lambda: Unsure())
+
+    def lean(words):
+        attributes = {}
+        handler_input = SimpleNamespace(attributes_manager=SimpleNamespace(request_attributes=attributes))
+        answers.urgent_check(handler_input, default_triage(), [words], None)
+        return attributes.get("urgent_lean")
+
+    assert default_triage().has_idiom("this stupid ramp is going to be the death of me")
+    assert lean("this stupid ramp is going to be the death of me") is None
+    assert lean("this stupid ramp is broken again and i can't take it") == "crisis"

@@ -101,7 +101,8 @@ def urgent_check(handler_input, triage, words, topic):
     lead with the number (request attribute "urgent_lean"), or get the urgent reply
     when no topic answers them ("urgent_guess": (class, probability)); else `topic` unchanged.
     Words placed in the past or long-standing ("since 2019") are never promoted to an
-    emergency by the detector: the rules judged them."""
+    emergency by the detector: the rules judged them; words holding an idiom ("the death
+    of me") only when the detector is at least policy.urgent_idiom_at sure."""
     understanding = default_understanding()
     best_label, best = None, 0.0
     for text in words:
@@ -109,6 +110,8 @@ def urgent_check(handler_input, triage, words, topic):
         label, probability = understanding.urgent(said)
         if label == "emergency" and triage.past_or_ongoing(said):
             continue
+        if triage.has_idiom(text) and probability < understanding.policy.urgent_idiom_at:
+            continue        # "this ramp will be the death of me": the rules read its meaning
         if probability > best:
             best_label, best = label, probability
     if best >= understanding.policy.urgent_sure_at:

@@ -82,7 +82,11 @@ _REGIONAL = {"ah": "i", "ah've": "i've", "ah'm": "i'm", "ah'd": "i'd", "ah'll": 
              # "till" and "'til" are "until" ("how long till i notice")
              "till": "until", "til": "until", "'til": "until", "'till": "until",
              # Canada's registered massage therapist
-             "rmt": "massage therapist", "rmts": "massage therapists"}
+             "rmt": "massage therapist", "rmts": "massage therapists",
+             # Quebec's word for a massage therapist and the therapy
+             "massotherapist": "massage therapist", "massotherapists": "massage therapists",
+             "massotherapy": "massage therapy", "massotherapie": "massage therapy",
+             "massotherapeute": "massage therapist"}
 _DROPPED_G = ("expecting shaking going pouring looking thinking saving crying bleeding breathing choking burning "
               "coming falling feeling getting hurting killing living losing making moving nothing planning "
               "puking pushing running saying seeing sitting sleeping starting struggling swelling taking "
@@ -96,7 +100,10 @@ _DROPPED_G = ("expecting shaking going pouring looking thinking saving crying bl
               "spasming seizing shivering freezing dragging limping tripping slipping sliding "
               "lying laying waiting paying asking bruising healing "
               "swimming soaking bathing showering cooking cleaning caring nursing coping managing "
-              "breaking fixing sorting").split()
+              "breaking fixing sorting throwing grabbing clutching holding clawing drowning gasping "
+              "wheezing turning stumbling staggering banging knocking passing dropping crashing driving "
+              "speeding jumping hanging staring locking sticking wandering mumbling drooling "
+              "dribbling peeing wetting bothering calling phoning texting ringing").split()
 _REGIONAL.update((word[:-1], word) for word in _DROPPED_G)
 
 

@@ -22,7 +22,7 @@ from ..content import ContentError
 
 POLICY_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "policy.json")
 POLICY_KEYS = ("answer", "confirm", "answer_outside_domain", "lexical_confirm", "urgent", "urgent_sure",
-               "urgent_lean", "urgent_unanswered", "crisis_over_emergency")
+               "urgent_lean", "urgent_unanswered", "urgent_idiom", "crisis_over_emergency")
 # not a probability: how much a word must add to a class's score (above its average
 # over the classes) to count as evidence for it
 WEIGHT_KEYS = ("evidence_weight",)
@@ -63,6 +63,8 @@ def read_policy(path=POLICY_FILE):
     for key in ("urgent_lean", "urgent_unanswered"):
         if data[key] > data["urgent_sure"]:
             raise ContentError("%s: %s must not be above urgent_sure" % (path, key))
+    if data["urgent_idiom"] < data["urgent_lean"]:
+        raise ContentError("%s: urgent_idiom must not be below urgent_lean" % path)
     return data
 
 
@@ -88,6 +90,9 @@ class Policy:
         self.urgent_lean_at = thresholds["urgent_lean"]
         # perhaps urgent, and no topic answers the words: the urgent reply in full
         self.urgent_unanswered_at = thresholds["urgent_unanswered"]
+        # words holding an idiom the rules read by its plain meaning ("the death of me"):
+        # the detector acts on them only when at least this sure, and then in full
+        self.urgent_idiom_at = thresholds["urgent_idiom"]
         # words the emergency rules caught that the detector reads as self-harm at least
         # this likely get the crisis reply (the emergency number and the crisis line)
         self.crisis_over_emergency_at = thresholds["crisis_over_emergency"]

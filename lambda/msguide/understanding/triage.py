@@ -80,6 +80,7 @@ class Triage:
         # the rules cannot change while the process runs.
         self.tier_for = functools.lru_cache(maxsize=CACHE_SIZE)(self._tier_for)
         self.plain = functools.lru_cache(maxsize=CACHE_SIZE)(self._plain)
+        self.has_idiom = functools.lru_cache(maxsize=CACHE_SIZE)(self._has_idiom)
 
     def patterns(self):
         """{pattern with its vocabulary expanded: compiled} for every idiom and rule
@@ -134,6 +135,12 @@ class Triage:
         for pattern, meaning in self.idioms:
             said = pattern.sub(meaning, said)
         return " ".join(said.split())
+
+    def _has_idiom(self, text):
+        """True when the words hold an idiom the rules read by its plain meaning ("this
+        ramp will be the death of me"): the rules have judged what it means (cached)."""
+        said = normalize(text)
+        return any(pattern.search(said) for pattern, _meaning in self.idioms)
 
     def _tier_for(self, text):
         """The first Tier whose rule fires on the words, or None (cached as tier_for)."""
