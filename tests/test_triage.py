@@ -139,6 +139,25 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     # "worse than last week" compares, it does not date the change; a "since" carrier took "since"
     ("her arm's been numb for three days and worse than last week", "relapse"),
     ("tuesday his right leg went weak and it's still dragging", "relapse"),
+    # round twelve: plans, drops, gifts, farewells and doors said without the textbook words
+    ("i know how i'll finish it when the time comes", "crisis"),
+    ("once i can't walk i've got a way out", "crisis"),
+    ("i go up the quarry most nights and stare at the drop", "crisis"),
+    ("burning myself is all that helps now", "crisis"),
+    ("i handed my neighbour my dog and all my tools yesterday", "crisis"),
+    ("don't want the carer coming round until it's over", "crisis"),
+    ("shook hands with the lads at the club for the last time if you know what i mean", "crisis"),
+    ("i'd sooner just never wake up", "crisis"),
+    ("keep speeding down the coast road hoping i don't make the bend", "crisis"),
+    ("he came to on the floor and his tongue is bleeding", "emergency"),
+    ("she's clutchin at her chest and gone grey", "emergency"),
+    ("grandad's roasting hot and suddenly doesn't know who i am", "emergency"),
+    ("the baby drank some of the tea tree oil", "emergency"),
+    ("my boy's throwin up blood", "emergency"),
+    ("no aircon on the bus and now my legs have gone weak and my eyes are blurry", "overheating"),
+    ("monday ma legs went numb and it's worse every day", "relapse"),
+    ("is it the ms giving me these headaches", "diagnosis"),
+    ("are my hands shaking because of my ms", "diagnosis"),
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
@@ -179,6 +198,10 @@ def test_the_words_reach_their_tier(words, expected):
     "the massage knocked me out cold i slept for ten hours",
     "my heart stopped when the bill came",
     "i won't be here for christmas this year we're going to my sister's",
+    "i said goodbye to my old house for the last time when we moved",
+    "i gave my sister my old coat and my boots for her birthday",
+    "this massage is gonna do me in if it's any deeper",
+    "she fell asleep on the floor watching tv and woke up stiff",
 ])
 def test_idioms_history_and_near_misses_are_not_urgent(words):
     assert topic_id(words) not in ("emergency", "crisis")
