@@ -7,7 +7,7 @@ scored end to end through the real skill. A threshold in data/policy.json is cho
 on these numbers, not on the detector's own training data (on which it is always
 right). Held-back phrasings are never read.
 
-    python msguide_tools/out_of_fold.py [--folds 5] [--set urgent_unanswered_at=0.7 ...] [--show-failures]
+    python msguide_tools/out_of_fold.py [--folds 5] [--set urgent_unanswered_at=0.7 ...] [--classifier] [--show-failures]
 """
 
 import argparse
@@ -22,9 +22,11 @@ def fold_of(cases, folds):
     return {b: i % folds for i, b in enumerate(batches)}
 
 
-def score(folds=5, settings=(), runner=None):
+def score(folds=5, settings=(), runner=None, classifier_too=False):
     """({kind: [passed, total]}, failures) over the tuning part, each fold scored by
-    a detector trained without it. `settings`: [(policy attribute, value)]."""
+    a detector trained without it (and, with `classifier_too`, a topic classifier
+    trained without it, since the classifier learns the batches' ordinary questions).
+    `settings`: [(policy attribute, value)]."""
     from sklearn.linear_model import LogisticRegression
 
     from msguide import content as content_module
@@ -50,6 +52,13 @@ def score(folds=5, settings=(), runner=None):
         fitted = trainer.fit([texts[i] for i in keep], [labels[i] for i in keep],
                              LogisticRegression(C=trainer.URGENT_C, max_iter=3000, class_weight="balanced"),
                              [weights[i] for i in keep])
+        if classifier_too:
+            topics = trainer.train_classifier(content, trainer.load_source(),
+                                              leave_out={b for b, f in fold.items() if f == number})
+            understanding.model = classifier.Linear(topics)
+            understanding.classes = understanding.model.classes
+            understanding.weights = understanding.model.weights
+            understanding.asks_for_research.cache_clear()
         understanding.detector = classifier.Detector(fitted)
         understanding.urgent = functools.lru_cache(maxsize=classifier.CACHE_SIZE)(understanding.detector.urgent)
         understanding.read.cache_clear()
@@ -67,9 +76,11 @@ def main(argv=None):
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--set", action="append", default=[], help="policy attribute=value")
     parser.add_argument("--show-failures", action="store_true", help="urgent and calm failures")
+    parser.add_argument("--classifier", action="store_true",
+                        help="retrain the topic classifier per fold too (it learns the ordinary questions)")
     args = parser.parse_args(argv)
     settings = [(kv.split("=")[0], float(kv.split("=")[1])) for kv in args.set]
-    totals, failures = score(args.folds, settings)
+    totals, failures = score(args.folds, settings, classifier_too=args.classifier)
     print(json.dumps({k: "%d/%d" % tuple(v) for k, v in outsider.summary(totals).items()}))
     print(", ".join("%s %d/%d" % (k, p, n) for k, (p, n) in sorted(totals.items())))
     if args.show_failures:

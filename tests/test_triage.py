@@ -158,6 +158,10 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("monday ma legs went numb and it's worse every day", "relapse"),
     ("is it the ms giving me these headaches", "diagnosis"),
     ("are my hands shaking because of my ms", "diagnosis"),
+    ("honestly i'm just done being alive", "crisis"),
+    ("quick question about reiki oh god my wife's just keeled over", "emergency"),
+    ("bahut garmi in the kitchen and my legs went weak and my eyes are blurry", "overheating"),
+    ("he takes war farin every night can he still have a deep massage", "blood-thinners"),
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
@@ -202,6 +206,8 @@ def test_the_words_reach_their_tier(words, expected):
     "i gave my sister my old coat and my boots for her birthday",
     "this massage is gonna do me in if it's any deeper",
     "she fell asleep on the floor watching tv and woke up stiff",
+    "i'm done with physio so i want to try massage",
+    "the price of massages has just dropped",
 ])
 def test_idioms_history_and_near_misses_are_not_urgent(words):
     assert topic_id(words) not in ("emergency", "crisis")
