@@ -34,7 +34,8 @@ def score(folds=5, settings=(), runner=None, classifier_too=False):
     from msguide.understanding.triage import load as load_triage
 
     content = content_module.load()
-    texts, labels, weights = trainer.urgent_examples(trainer.load_source(), content, with_weights=True)
+    source = trainer.load_source()
+    texts, labels, weights = trainer.urgent_examples(source, content, with_weights=True)
     plain = load_triage(content=content).plain
     cases = [c for c in outsider.all_cases() if c["part"] == "tune"]
     fold = fold_of(cases, folds)
@@ -53,7 +54,7 @@ def score(folds=5, settings=(), runner=None, classifier_too=False):
                              LogisticRegression(C=trainer.URGENT_C, max_iter=3000, class_weight="balanced"),
                              [weights[i] for i in keep])
         if classifier_too:
-            topics = trainer.train_classifier(content, trainer.load_source(),
+            topics = trainer.train_classifier(content, source,
                                               leave_out={b for b, f in fold.items() if f == number})
             understanding.model = classifier.Linear(topics)
             understanding.classes = understanding.model.classes
