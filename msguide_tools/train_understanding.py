@@ -38,7 +38,7 @@ from msguide_tools.build_model import expand, load_source  # noqa: E402
 
 EXTRA = os.path.join(ROOT, "interactionModels", "understanding.yaml")
 OUT = classifier.UNDERSTANDING_FILE
-TRAINER_VERSION = 10
+TRAINER_VERSION = 11
 MAX_PER_CLASS = 250
 QUESTION_WEIGHT = 2
 SKIP_INTENTS = ("SearchIntent", carrier_intents.MASSAGE_CARRIER_INTENT)
@@ -319,6 +319,30 @@ def inputs_digest():
     return digest.hexdigest()
 
 
+def misheard_words(content, source, extra):
+    """Stems the classifier meets only in the outsider batches' tuning part, spelled as
+    a misheard name of the very topic the author asked about ("what's shiatsoo good
+    for", asked of shiatsu): soundalike.py still respells them. A word an author meant
+    ("germany", "trader") is never among them: its question is about something else."""
+    from msguide.understanding import soundalike
+    from msguide_tools import outsider
+
+    everyone = sorted({case["batch"] for case in outsider.all_cases()})
+    ours = {w for texts in examples(source, content, extra, leave_out=everyone).values()
+            for text in texts for w in normalize.tokens(text.lstrip("*"))}
+    names = soundalike.spoken_names(content)
+    match = soundalike.Soundalike(sorted(names), ours)._match
+    found = set()
+    for case in outsider.all_cases():
+        if case["part"] != "tune" or case["kind"] != "ordinary":
+            continue
+        for word in normalize.words(case["say"]).split():
+            name = match([word])
+            if name is not None and names[name] == case["topic"] and normalize.stem(word.replace("'", "")) not in ours:
+                found.add(normalize.stem(word.replace("'", "")))
+    return sorted(found)
+
+
 def train_classifier(content, source, leave_out=()):
     """{classes, intercepts, weights} of the topic classifier; `leave_out` as examples()."""
     from sklearn.linear_model import LogisticRegression
@@ -346,6 +370,7 @@ def train():
         "intercepts": fitted["intercepts"],
         "domain_words": domain_words(extra, content),
         "research_words": sorted({normalize.stem(w) for w in extra["research_words"]}),
+        "misheard_words": misheard_words(content, source, extra),
         "weights": fitted["weights"],
         "urgent_detector": train_urgent(source, content),
     }

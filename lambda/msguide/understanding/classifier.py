@@ -122,6 +122,8 @@ class Understanding:
         self.urgent = functools.lru_cache(maxsize=CACHE_SIZE)(self.detector.urgent)
         self.domain = frozenset(data["domain_words"])
         self.research = frozenset(data.get("research_words", ()))
+        # stems learned only from outside authors' misheard names (soundalike.py)
+        self.misheard = frozenset(data.get("misheard_words", ()))
 
     def probabilities(self, text):
         """[(class, probability)] best first."""

@@ -100,15 +100,25 @@ class Soundalike:
         return " ".join(out)
 
 
-@functools.lru_cache(maxsize=1)
-def default_soundalike():
-    content = default_content()
-    names = set()
+def spoken_names(content):
+    """{name: topic id}: the slot values and short synonyms of the techniques, health
+    conditions and heat sources the content covers (never a name it says it doesn't
+    cover, "sports massage")."""
+    names = {}
     for slot_type in SLOT_TYPES:
         for value, synonyms in content.slot_values(slot_type):
-            if content.topic_for_slot(slot_type, value).template:
-                continue        # names it says it doesn't cover ("sports massage")
-            names.add(value)
-            names.update(s for s in synonyms if len(s.split()) <= 2)
-    known = default_understanding().known_words()
-    return Soundalike(sorted(names), known)
+            topic = content.topic_for_slot(slot_type, value)
+            if topic.template:
+                continue
+            for name in [value] + [s for s in synonyms if len(s.split()) <= 2]:
+                names.setdefault(name, topic.id)
+    return names
+
+
+@functools.lru_cache(maxsize=1)
+def default_soundalike():
+    understanding = default_understanding()
+    # words the classifier met only as outside authors' mishearings ("shiatsoo") are
+    # not words the user meant: they are still respelled
+    known = understanding.known_words() - understanding.misheard
+    return Soundalike(sorted(spoken_names(default_content())), known)
