@@ -162,6 +162,20 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("quick question about reiki oh god my wife's just keeled over", "emergency"),
     ("bahut garmi in the kitchen and my legs went weak and my eyes are blurry", "overheating"),
     ("he takes war farin every night can he still have a deep massage", "blood-thinners"),
+    # round fourteen: fire and threats without the textbook words, a gift with "when he's gone",
+    # "if anything happens to me, and it will", symptoms that began last week, "double up"
+    ("there's smoke coming off the heater in the bedroom", "emergency"),
+    ("smoke is coming out from under the kitchen door", "emergency"),
+    ("that fella from the clinic keeps threatening me", "emergency"),
+    ("my ex has locked me in and won't let me leave the flat", "emergency"),
+    ("she handed me her rings and said think of her when she's gone", "crisis"),
+    ("i've sorted who gets the dog if anything happens to me and it will", "crisis"),
+    ("the weakness in her leg started three days ago and it's getting worse", "relapse"),
+    ("he took his muscle relaxers late can he double up tomorrow", "medication"),
+    ("my symptoms have worsened over the last few days can i still have a massage", "relapse"),
+    ("my husband says he will kill me tonight", "emergency"),
+    ("cutting myself is the only thing that helps", "crisis"),
+    ("cut myself is the only thing that helps", "crisis"),          # the kept carrier put back "cut"
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
@@ -208,6 +222,13 @@ def test_the_words_reach_their_tier(words, expected):
     "she fell asleep on the floor watching tv and woke up stiff",
     "i'm done with physio so i want to try massage",
     "the price of massages has just dropped",
+    "will the massage make me too floppy to walk home",
+    "my husband won't let me go to the massage on my own",
+    "the rain is threatening to spoil our trip to the spa",
+    "there's a fire in the fireplace is that too warm for my ms",
+    "if anything happens to me who would look after my cats",
+    "my sister says she's gonna kill me if i ask her to rub my feet again",
+    "cut myself on a tin can i still get a massage",
 ])
 def test_idioms_history_and_near_misses_are_not_urgent(words):
     assert topic_id(words) not in ("emergency", "crisis")

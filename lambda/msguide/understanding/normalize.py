@@ -68,7 +68,7 @@ _REGIONAL = {"ah": "i", "ah've": "i've", "ah'm": "i'm", "ah'd": "i'd", "ah'll": 
              "wasnae": "wasn't", "didnae": "didn't", "willnae": "won't", "shouldnae": "shouldn't",
              "havnae": "haven't", "hasnae": "hasn't", "awfy": "awful", "wean": "child", "weans": "children",
              "greetin": "crying", "tatties": "potatoes", "ken": "know", "aye": "yes", "naw": "no",
-             "wummin": "woman", "oan": "on", "ae": "of", "o": "of", "ye": "you", "yer": "your",
+             "wummin": "woman", "ye're": "you're", "yous're": "you're", "oan": "on", "ae": "of", "o": "of", "ye": "you", "yer": "your",
              "whit": "what", "whit's": "what's", "dae": "do", "disnae": "doesn't", "doesnae": "doesn't",
              "wisnae": "wasn't", "naebody": "nobody", "nae": "no", "mair": "more", "afore": "before",
              "guid": "good", "kens": "knows", "kent": "knew", "auld": "old", "wan": "one", "wis": "was",
@@ -103,7 +103,29 @@ _DROPPED_G = ("expecting shaking going pouring looking thinking saving crying bl
               "breaking fixing sorting throwing grabbing clutching holding clawing drowning gasping "
               "wheezing turning stumbling staggering banging knocking passing dropping crashing driving "
               "speeding jumping hanging staring locking sticking wandering mumbling drooling "
-              "dribbling peeing wetting bothering calling phoning texting ringing").split()
+              "dribbling peeing wetting bothering calling phoning texting ringing "
+              # the other -ing words of the frequency list (interactionModels/common_starts.txt)
+              # whose dropped-g form is not a word of that list ("mornin", "causin", "checkin")
+              "during including following playing morning building according training meeting reading amazing "
+              "missing watching beginning interesting leading winning growing opening fighting learning spring "
+              "speaking showing meaning evening putting eating finding wearing keeping wedding acting hearing "
+              "understanding becoming selling engineering happening marketing shooting housing setting changing "
+              "knowing buying existing operating providing teaching willing bringing flying spending supporting "
+              "dating creating increasing shopping adding regarding testing developing listening sharing "
+              "considering funding remaining trading allowing serving voting carrying laughing sending dealing "
+              "offering painting receiving singing warning drawing seeking depending manufacturing mining "
+              "performing staying advertising exciting reporting causing letting suffering rising shipping "
+              "recording dancing facing outstanding returning riding surrounding continuing heading involving "
+              "resulting clothing fishing joining loving parking rolling closing processing reaching covering "
+              "featuring producing rating visiting beating boring checking containing raising enjoying entering "
+              "hunting studying annoying landing signing string handling posting improving programming "
+              "publishing gaming reducing representing scoring searching banking pulling referring monitoring "
+              "upcoming claiming crossing defending preparing hiding listing ongoing attending concerning "
+              "failing finishing protecting accounting attacking coaching lighting ruling timing feeding "
+              "printing promoting surprising attempting challenging editing firing stunning traveling treating "
+              "choosing removing arguing focusing gathering maintaining suggesting tracking applying assuming "
+              "backing describing discussing disgusting earning explaining hiring stealing bearing competing "
+              "lightning streaming touching heating").split()
 _REGIONAL.update((word[:-1], word) for word in _DROPPED_G)
 
 

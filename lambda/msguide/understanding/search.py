@@ -40,6 +40,9 @@ FIND_CACHE_SIZE = 2048
 FIELDS = (("title", 3), ("keywords", 5), ("phrases", 4), ("answer", 1))
 
 
+# something read from a year is its study ("i read something from 2020 about swelling")
+_READ_FROM_YEAR = re.compile(r"\b(?:read|saw|seen|heard)\b(?: [a-z']+){0,4} (?:from|in|back in|published in) (?:19|20)[0-9]{2}\b")
+
 class TopicSearch:
     def __init__(self, content):
         self.content = content
@@ -175,7 +178,8 @@ class TopicSearch:
         said = normalize(text)
         years = set(re.findall(r"\b(?:19|20)[0-9]{2}\b", said))
         # "diagnosed in 2016" is not about a study: the words must ask about one
-        if not years or not re.search(r"\b(?:stud(?:y|ies)|research|trial|paper|report|findings?|article|researchers)\b", said):
+        if not years or not (re.search(r"\b(?:stud(?:y|ies)|research|trial|paper|report|findings?|article|researchers)\b", said)
+                             or _READ_FROM_YEAR.search(said)):
             return None
         found = [t for t in self.content.topics.values() if years & set(t.keywords)]
         return found[0] if len(found) == 1 else None

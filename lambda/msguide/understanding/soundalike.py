@@ -6,12 +6,13 @@ techniques, health conditions and heat sources the content owns (its slot values
 synonyms) are keyed by Metaphone (jellyfish); a run of one to three spoken words whose
 key is the name's key, or within a small edit distance of the name's spelling, is
 respelled as the name before the words are read. Common words are never respelled
-(they are what the user meant), nor is a run that begins or ends with a small word
-("the world" is not "the cold"), and a run of words is tried only when one of them
-is a word the classifier never met in training: "spirits" and "hotel" are words, not
-misheard names. Only names of five letters or more are tried. Before that, the
-words speech recognition writes for "massage" and "MS" ("message", "emma's") are
-respelled (HEARD_AS).
+(they are what the user meant); a run that begins or ends with a small word is tried
+only when its other words are all unknown, and then matched closely ("she atsu" is
+shiatsu, "the world" is never "the cold"); and a run of words is tried only when one
+of them is a word the classifier never met in training: "spirits" and "hotel" are
+words, not misheard names. Only names of five letters or more are tried. Before
+that, the words speech recognition writes for "massage" and "MS" ("message",
+"emma's") are respelled (HEARD_AS).
 """
 
 import functools
@@ -66,14 +67,20 @@ class Soundalike:
             self.by_key.setdefault(_key(joined), []).append(joined)
         self.respell = functools.lru_cache(maxsize=4096)(self._respell)
 
+    def _unknown(self, word):
+        return word not in COMMON and stem(word.replace("'", "")) not in self.known
+
     def _match(self, words):
-        if len(words) > 1 and (words[0] in SMALL or words[-1] in SMALL):
-            return None          # "the world" is not "the cold": a word beside a name is tried alone
+        # "the world" is not "the cold": a run that begins or ends with a small word is
+        # tried only when its other words are all unknown ("she atsu"), and then closely
+        edged = len(words) > 1 and (words[0] in SMALL or words[-1] in SMALL)
+        if edged and not all(self._unknown(w) for w in words if w not in SMALL):
+            return None
         joined = "".join(words).replace("'", "")
         if len(joined) < MIN_LETTERS or not joined.isalpha() or joined in self.names \
-                or all(w in COMMON or stem(w.replace("'", "")) in self.known for w in words):
+                or not any(self._unknown(w) for w in words):
             return None
-        allowed = 1 if len(joined) < 8 else 2
+        allowed = 1 if len(joined) < 8 or edged else 2
         for spelling in self.by_key.get(_key(joined), ()):
             if _distance(joined, spelling) <= allowed + 1 and spelling[0] == joined[0]:
                 return self.names[spelling]
