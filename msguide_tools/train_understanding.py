@@ -224,11 +224,10 @@ def urgent_examples(source, content, with_weights=False):
                 labels.append("calm")
                 weights.append(1.0)
     # everyday words shaped like a crisis phrasing ("i don't want to waste money")
-    with open(EXTRA, encoding="utf-8") as handle:
-        for text in yaml.safe_load(handle).get("calm") or []:
-            texts.append(text)
-            labels.append("calm")
-            weights.append(1.0)
+    for text in load_extra().get("calm") or []:
+        texts.append(text)
+        labels.append("calm")
+        weights.append(1.0)
     # and every symptom the sheet names a slot value for, asked about plainly: "sleep"
     # and "trouble sleeping" are calm words, though "sleep and not wake up" is not
     symptoms = sorted({name for topic in content.topics.values() for slot in topic.slots
@@ -327,28 +326,34 @@ def misheard_words(content, source, extra):
     from msguide.understanding import soundalike
     from msguide_tools import outsider
 
-    everyone = sorted({case["batch"] for case in outsider.all_cases()})
+    cases = outsider.all_cases()
+    everyone = sorted({case["batch"] for case in cases})
     ours = {w for texts in examples(source, content, extra, leave_out=everyone).values()
             for text in texts for w in normalize.tokens(text.lstrip("*"))}
     names = soundalike.spoken_names(content)
     match = soundalike.Soundalike(sorted(names), ours)._match
     found = set()
-    for case in outsider.all_cases():
+    for case in cases:
         if case["part"] != "tune" or case["kind"] != "ordinary":
             continue
         for word in normalize.words(case["say"]).split():
+            # _match leaves a word the classifier knows alone, so each found word is new
             name = match([word])
-            if name is not None and names[name] == case["topic"] and normalize.stem(word.replace("'", "")) not in ours:
+            if name is not None and names[name] == case["topic"]:
                 found.add(normalize.stem(word.replace("'", "")))
     return sorted(found)
 
 
-def train_classifier(content, source, leave_out=()):
+def load_extra():
+    with open(EXTRA, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def train_classifier(content, source, leave_out=(), extra=None):
     """{classes, intercepts, weights} of the topic classifier; `leave_out` as examples()."""
     from sklearn.linear_model import LogisticRegression
 
-    with open(EXTRA, encoding="utf-8") as handle:
-        extra = yaml.safe_load(handle)
+    extra = load_extra() if extra is None else extra
     texts, labels, sample_weights = balanced(as_heard(examples(source, content, extra, leave_out), source))
     fitted = fit(texts, labels, LogisticRegression(C=C, max_iter=3000), sample_weights)
     fitted["examples"] = len(texts)
@@ -356,11 +361,10 @@ def train_classifier(content, source, leave_out=()):
 
 
 def train():
-    with open(EXTRA, encoding="utf-8") as handle:
-        extra = yaml.safe_load(handle)
+    extra = load_extra()
     content = content_module.load()
     source = load_source()
-    fitted = train_classifier(content, source)
+    fitted = train_classifier(content, source, extra=extra)
     return {
         "about": "Weights of the free-form understanding, written by msguide_tools/train_understanding.py; "
                  "do not edit by hand.",

@@ -43,6 +43,7 @@ FIELDS = (("title", 3), ("keywords", 5), ("phrases", 4), ("answer", 1))
 # something read from a year is its study ("i read something from 2020 about swelling")
 _READ_FROM_YEAR = re.compile(r"\b(?:read|saw|seen|heard)\b(?: [a-z']+){0,4} (?:from|in|back in|published in) (?:19|20)[0-9]{2}\b")
 
+
 class TopicSearch:
     def __init__(self, content):
         self.content = content
