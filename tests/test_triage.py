@@ -176,6 +176,10 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("my husband says he will kill me tonight", "emergency"),
     ("cutting myself is the only thing that helps", "crisis"),
     ("cut myself is the only thing that helps", "crisis"),          # the kept carrier put back "cut"
+    # a plan that names a lethal place; heat said plainly with one arm weak; a fire sat by
+    ("what's the use i have made my plan for sunday near the railway track", "crisis"),
+    ("she overheated in the car with no ac and her arm is heavy but she's talking", "overheating"),
+    ("he sat too near the fire and now he's weak as water but talking fine", "overheating"),
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
@@ -196,6 +200,9 @@ def test_the_words_reach_their_tier(words, expected):
     "the washing is gonna kill me i swear i need a rub", "this heat will kill me",
     "washing is gonna kill me i swear",            # the carrier took "the"
     "i've made up my mind about which massage to book",
+    # muscles seizing up, blood not moving, a worry about who will care for someone later
+    "my calves keep cramping and seizing up at night", "his feet stay cold i think his blood is not moving good",
+    "i lie awake worrying about who will take care of him when i'm gone",
     "calves going tight like rope by evening", "i just want an hour where nobody needs me",
     "can massage make life better when you're stuck in a chair like me",
     "after a hot day he feels wiped out no fainting or anything just tired",

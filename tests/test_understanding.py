@@ -143,3 +143,16 @@ def test_how_the_voice_model_is_written_does_not_make_the_weights_stale():
     more = dict(source, intents=dict(source["intents"], HeatIntent=dict(
         source["intents"]["HeatIntent"], samples=source["intents"]["HeatIntent"]["samples"] + ["is a sauna ok"])))
     assert train_understanding.samples_read(more) != before
+
+
+@pytest.mark.parametrize("words, title", [
+    # letters spelled one by one after the article "a": "a d v t" is "a dvt", not "advt"
+    ("it's mum i've got a d v t in my calf can i still go to my massage", "blood clot"),
+    # signs over days the rules read as a relapse are not promoted to an emergency
+    ("i think he's having a flare up he can hardly walk since the weekend and it's worse can someone rub him",
+     "relapse"),
+])
+def test_the_words_get_the_calm_answer_they_ask_for(handler, words, title):
+    response = handler(Session().intent("SearchIntent", query=words), None)
+    assert title in response["response"]["card"]["title"].lower(), speech_text(response)
+    assert not ends_session(response)

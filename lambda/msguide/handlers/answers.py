@@ -95,6 +95,12 @@ def topic_for_words(words, slot_type):
     return None
 
 
+# the calm tiers whose rules judge what an emergency would look like in their words
+# (not overheating: its rule reads any heat word, and "on the shower floor and I can't
+# lift her" is an emergency only the detector catches)
+CALM_NOT_EMERGENCY = frozenset(("relapse",))
+
+
 def urgent_check(handler_input, triage, words, topic):
     """The learned urgent detector after the rules (msguide.understanding.classifier.Detector):
     surely urgent -> the emergency or crisis topic; perhaps urgent -> the reply will
@@ -105,10 +111,14 @@ def urgent_check(handler_input, triage, words, topic):
     of me") only when the detector is at least policy.urgent_idiom_at sure."""
     understanding = default_understanding()
     best_label, best = None, 0.0
+    # signs over days read as a relapse are not promoted to an emergency either: the
+    # emergency rules, read first, found no collapse or stroke in them ("he can't
+    # hardly walk since the weekend")
+    judged_calm = topic is not None and topic.id in CALM_NOT_EMERGENCY
     for text in words:
         said = triage.plain(text) or text
         label, probability = understanding.urgent(said)
-        if label == "emergency" and triage.past_or_ongoing(said):
+        if label == "emergency" and (judged_calm or triage.past_or_ongoing(said)):
             continue
         if triage.has_idiom(text) and probability < understanding.policy.urgent_idiom_at:
             continue        # "this ramp will be the death of me": the rules read its meaning

@@ -4,7 +4,7 @@ was said.
 
 - `words(text)`: lowercase words with apostrophes kept (curly ones straightened),
   letters spelled out one by one joined up ("the a m t a" -> "the amta", "m s" ->
-  "ms"), a year said as words written as a number ("twenty sixteen" -> "2016");
+  "ms", "a d v t" -> "a dvt"), a year said as words written as a number ("twenty sixteen" -> "2016");
   every other character is a space.
 - `terms(text)`: `words` with contractions closed up ("didnt"), as Lunr indexes them,
   and "expecting" said of a person read as "pregnant".
@@ -15,6 +15,9 @@ import re
 
 _WORD = re.compile(r"[a-z0-9']+")
 _SPELLED = re.compile(r"(?<![a-z0-9'])((?:[a-z] ){2,}[a-z])(?![a-z0-9'])")
+# spelled names that begin with the letter "a" or "i"; any other run that begins with
+# one reads it as the word ("got a d v t" -> "got a dvt", "is a c b d oil ok")
+_SPELLED_WITH_A_OR_I = frozenset(("amta", "abmp", "aota", "icu", "ibs", "iv", "ivig", "amt", "aaa"))
 _MS = re.compile(r"(?<![a-z0-9'])m s(?=(?:'s)?(?![a-z0-9']))")
 _SUFFIXES = (("ies", "y"), ("sses", "ss"), ("ness", ""), ("ing", ""), ("edly", ""), ("ed", ""),
              ("ly", ""), ("ss", "ss"), ("us", "us"),
@@ -129,12 +132,19 @@ _DROPPED_G = ("expecting shaking going pouring looking thinking saving crying bl
 _REGIONAL.update((word[:-1], word) for word in _DROPPED_G)
 
 
+def _join_spelled(match):
+    joined = match.group(1).replace(" ", "")
+    if joined[0] in "ai" and len(joined) >= 4 and joined not in _SPELLED_WITH_A_OR_I:
+        return joined[0] + " " + joined[1:]
+    return joined
+
+
 def words(text):
     """Lowercase words, apostrophes kept, spelled-out letters joined up, regional
     spellings read as their words ("cannae" -> "can't", "shakin" -> "shaking"), years
     said as words written as numbers ("twenty sixteen" -> "2016")."""
     text = str(text or "").lower().replace("\u2019", "'")
-    said = _SPELLED.sub(lambda m: m.group(1).replace(" ", ""), " ".join(_REGIONAL.get(w, w) for w in _WORD.findall(text)))
+    said = _SPELLED.sub(_join_spelled, " ".join(_REGIONAL.get(w, w) for w in _WORD.findall(text)))
     if "m s" in said:    # two letters are too few for _SPELLED; "m s" is only ever MS here
         said = _MS.sub("ms", said)
     if not ("twenty" in said or "nineteen" in said or "thousand" in said):
