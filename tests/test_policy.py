@@ -7,7 +7,7 @@ from msguide.understanding.policy import Evidence, Policy, read_policy
 from tests.alexa import speech_text
 
 THRESHOLDS = {"answer": 0.5, "confirm": 0.12, "answer_outside_domain": 0.6, "lexical_confirm": 0.1,
-              "urgent": 0.35, "urgent_sure": 0.8, "urgent_lean": 0.6, "urgent_unanswered": 0.5, "urgent_idiom": 0.8, "crisis_over_emergency": 0.4, "evidence_weight": 1.0}
+              "urgent": 0.35, "urgent_sure": 0.8, "urgent_lean": 0.6, "urgent_unanswered": 0.5, "urgent_idiom": 0.8, "crisis_over_emergency": 0.4, "crisis_line_with_emergency": 0.2, "evidence_weight": 1.0}
 POLICY = Policy(THRESHOLDS)
 
 
@@ -66,7 +66,7 @@ def test_the_shipped_thresholds_are_read_and_checked(tmp_path):
     assert read_policy()["evidence_weight"] > 0
     bad = tmp_path / "policy.json"
     bad.write_text('{"answer": 0.5, "confirm": 0.1, "answer_outside_domain": 0.6, "lexical_confirm": 0.1, '
-                   '"urgent": 0.3, "urgent_sure": 0.8, "urgent_lean": 0.6, "urgent_unanswered": 0.5, "urgent_idiom": 0.8, "crisis_over_emergency": 0.4, '
+                   '"urgent": 0.3, "urgent_sure": 0.8, "urgent_lean": 0.6, "urgent_unanswered": 0.5, "urgent_idiom": 0.8, "crisis_over_emergency": 0.4, "crisis_line_with_emergency": 0.2, '
                    '"evidence_weight": 0}')
     from msguide.content import ContentError
     with pytest.raises(ContentError, match="evidence_weight"):

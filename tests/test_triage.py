@@ -352,3 +352,23 @@ def test_an_emergency_the_detector_reads_as_self_harm_also_gives_the_crisis_line
     session = Session(locale="en-US")
     text = speech_text(handler(session.intent("SearchIntent", query=words), None))
     assert "911" in text and "988" in text, text
+
+
+@pytest.mark.parametrize("words", ["i'm standing on the edge of the roof and i feel dizzy",
+                                   "she locked herself in the bathroom with my razor and she's not answering"])
+def test_an_emergency_reply_names_the_crisis_line_when_self_harm_is_likely_enough(handler, monkeypatch, words):
+    """policy.json's crisis_line_with_emergency: an emergency reply whose words the urgent
+    detector reads as self-harm at least that likely also names the crisis line (in the
+    locale's words), and below it stays the plain emergency reply."""
+    from msguide.understanding.classifier import default_understanding
+    understanding = default_understanding()
+    query = words.split(" ", 1)[1] if words.startswith("i'm ") else words   # as the carrier sends it
+    plain = triage_module.default_triage().plain
+    crisis = understanding.crisis(plain(query) or query)
+    for at, named in ((max(crisis - 0.01, 0.0), True), (min(crisis + 0.01, 1.0), False)):
+        monkeypatch.setattr(understanding.policy, "crisis_line_with_emergency_at", at)
+        response = handler(Session(locale="en-GB").intent("SearchIntent", query=query), None)
+        said = speech_text(response)
+        assert said.startswith("This sounds like an emergency") and "999" in said, said
+        assert ("116 123" in said) is named, said
+        assert ends_session(response)

@@ -136,6 +136,20 @@ def urgent_check(handler_input, triage, words, topic):
     return topic
 
 
+def with_crisis_line(topic, words):
+    """The emergency reply that also names the crisis line when the urgent detector reads
+    any of the words as self-harm at least policy.crisis_line_with_emergency_at likely
+    (the overdose reply does the same): unsure which kind of urgent the words are, the
+    reply gives both. Any other topic unchanged."""
+    if topic is None or topic.id != "emergency" or not words:
+        return topic
+    understanding, triage = default_understanding(), default_triage()
+    if any(understanding.crisis(triage.plain(text) or text) >= understanding.policy.crisis_line_with_emergency_at
+           for text in words):
+        return default_content().get("emergency-or-crisis")
+    return topic
+
+
 def crisis_agreed(understanding, words):
     """An unsure self-harm reading leads with the crisis line only when the topic
     classifier also ranks crisis among its first three for the words; otherwise the lead
@@ -165,6 +179,7 @@ class TriageWhatWasSaid(AbstractRequestHandler):
             label, probability = default_understanding().urgent(triage.plain(free[0]) or free[0])
             if label == "crisis" and probability >= default_understanding().policy.crisis_over_emergency_at:
                 topic = default_content().get("crisis")
+        topic = with_crisis_line(topic, free)
         handler_input.attributes_manager.request_attributes["triage"] = topic
         return topic is not None
 
@@ -256,9 +271,9 @@ class AnswerFreeFormQuestion(AbstractRequestHandler):
             reading = Reading("answer", dated.id, reading.confidence, reading.ranked)   # "the 2020 study"
         guess = handler_input.attributes_manager.request_attributes.get("urgent_guess")
         if guess and default_understanding().policy.urgent_when_unanswered(guess[1], reading.outcome):
-            return say_topic(handler_input, default_content().get(guess[0]))     # lean toward help
+            return say_topic(handler_input, with_crisis_line(default_content().get(guess[0]), [words]))  # lean toward help
         if reading.outcome in ("answer", "confirm"):
-            topic = default_content().get(reading.topic_id)
+            topic = with_crisis_line(default_content().get(reading.topic_id), [words])
             if topic.research and default_understanding().asks_for_research(words):
                 topic = default_content().get(topic.research)     # "... according to research": its study
             thing = None

@@ -100,6 +100,10 @@ class Linear:
 class Detector(Linear):
     """The learned urgent detector (crisis / emergency / calm)."""
 
+    def crisis(self, text):
+        """The probability that the words speak of self-harm."""
+        return self.probabilities(text).get("crisis", 0.0)
+
     def urgent(self, text):
         """(the likelier urgent class, crisis + emergency probability)."""
         found = self.probabilities(text)
@@ -120,6 +124,7 @@ class Understanding:
         self.read = functools.lru_cache(maxsize=CACHE_SIZE)(self._read)
         self.asks_for_research = functools.lru_cache(maxsize=CACHE_SIZE)(self._asks_for_research)
         self.urgent = functools.lru_cache(maxsize=CACHE_SIZE)(self.detector.urgent)
+        self.crisis = functools.lru_cache(maxsize=CACHE_SIZE)(self.detector.crisis)
         self.domain = frozenset(data["domain_words"])
         self.research = frozenset(data.get("research_words", ()))
         # stems learned only from outside authors' misheard names (soundalike.py)

@@ -22,7 +22,8 @@ from ..content import ContentError
 
 POLICY_FILE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "policy.json")
 POLICY_KEYS = ("answer", "confirm", "answer_outside_domain", "lexical_confirm", "urgent", "urgent_sure",
-               "urgent_lean", "urgent_unanswered", "urgent_idiom", "crisis_over_emergency")
+               "urgent_lean", "urgent_unanswered", "urgent_idiom", "crisis_over_emergency",
+               "crisis_line_with_emergency")
 # not a probability: how much a word must add to a class's score (above its average
 # over the classes) to count as evidence for it
 WEIGHT_KEYS = ("evidence_weight",)
@@ -96,6 +97,10 @@ class Policy:
         # words the emergency rules caught that the detector reads as self-harm at least
         # this likely get the crisis reply (the emergency number and the crisis line)
         self.crisis_over_emergency_at = thresholds["crisis_over_emergency"]
+        # an emergency reply whose words the detector reads as self-harm at least this
+        # likely (its crisis share alone) also names the crisis line, as the overdose
+        # reply does: unsure which kind of urgent it is, the reply gives both
+        self.crisis_line_with_emergency_at = thresholds["crisis_line_with_emergency"]
         self.answer_at = thresholds["answer"]
         self.confirm_at = thresholds["confirm"]
         # without a single massage or MS word, only a very sure reading answers
