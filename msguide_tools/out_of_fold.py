@@ -62,6 +62,7 @@ def score(folds=5, settings=(), runner=None, classifier_too=False):
             understanding.asks_for_research.cache_clear()
         understanding.detector = classifier.Detector(fitted)
         understanding.urgent = functools.lru_cache(maxsize=classifier.CACHE_SIZE)(understanding.detector.urgent)
+        understanding.crisis = functools.lru_cache(maxsize=classifier.CACHE_SIZE)(understanding.detector.crisis)
         understanding.read.cache_clear()
         found, failed = outsider.score(mine, runner)
         for kind, (passed, total) in found.get("tune", {}).items():
