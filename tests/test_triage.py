@@ -180,6 +180,7 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("what's the use i have made my plan for sunday near the railway track", "crisis"),
     ("she overheated in the car with no ac and her arm is heavy but she's talking", "overheating"),
     ("he sat too near the fire and now he's weak as water but talking fine", "overheating"),
+    ("i stopped my tablets and kept them all back for one night", "crisis"),   # stopped and kept back
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
@@ -372,3 +373,10 @@ def test_an_emergency_reply_names_the_crisis_line_when_self_harm_is_likely_enoug
         assert said.startswith("This sounds like an emergency") and "999" in said, said
         assert ("116 123" in said) is named, said
         assert ends_session(response)
+
+
+@pytest.mark.parametrize("words", ["i get red patches on my bottom from the chair, can massage help stop bed sores",
+                                   "will a rub help keep off the pressure sores"])
+def test_massage_to_keep_off_bed_sores_is_prevention_not_an_open_sore(words):
+    """No contraindication tier fires: the free-form understanding answers it (pressure sores)."""
+    assert topic_id(words) is None
