@@ -281,6 +281,7 @@ def test_each_built_model_fits_the_interaction_model_size_limit():
     # a body word said with its "'s", a calling on God: the start is kept, the words arrive
     ("vision's gone dark in one eye and her face is drooping", "StartsWith_eyesight", "Emergency"),
     ("good lord she's fallen off the commode and can't get up", "StartsWith_lord", "Emergency"),
+    ("fractured her ankle in june can they still massage her legs", "StartsWith_broke", "Broken bones"),
 ])
 def test_a_start_that_carries_meaning_keeps_its_word(said, intent, heard):
     """Alexa sends only the SearchQuery slot: a kept carrier's intent (a start or an
@@ -304,6 +305,9 @@ def test_a_start_that_carries_meaning_keeps_its_word(said, intent, heard):
     ("yaar his legs are so stiff all the time", "spasticity"),
     ("ought i to ask my neurologist before i go get one", "doctor"),                   # a regional opener
     ("doris's legs are so stiff of a morning", "spasticity"),                   # an older name
+    ("pappou's clutching his chest and he's gone grey", "Emergency"),        # Greek kin said as a name
+    ("frankly i'd sooner not wake up tomorrow", "988"),                      # a frank opener
+    ("rang my sister today to say goodbye properly", "988"),                 # a verb of contact
 ])
 def test_a_start_no_written_carrier_names_reaches_the_skill_not_fallback(said, heard):
     """Open starts: names, regional openers and the words people use in the

@@ -181,6 +181,8 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("she overheated in the car with no ac and her arm is heavy but she's talking", "overheating"),
     ("he sat too near the fire and now he's weak as water but talking fine", "overheating"),
     ("i stopped my tablets and kept them all back for one night", "crisis"),   # stopped and kept back
+    ("he says he's about ready to pack it all in for good", "crisis"),       # giving up, through an idiom
+    ("we sat in the car with no air and now she can't hardly lift her arms", "overheating"),
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
@@ -204,6 +206,7 @@ def test_the_words_reach_their_tier(words, expected):
     # muscles seizing up, blood not moving, a worry about who will care for someone later
     "my calves keep cramping and seizing up at night", "his feet stay cold i think his blood is not moving good",
     "i lie awake worrying about who will take care of him when i'm gone",
+    "i'm ready to hang up my job for good",
     "calves going tight like rope by evening", "i just want an hour where nobody needs me",
     "can massage make life better when you're stuck in a chair like me",
     "after a hot day he feels wiped out no fainting or anything just tired",
