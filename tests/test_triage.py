@@ -183,6 +183,10 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("i stopped my tablets and kept them all back for one night", "crisis"),   # stopped and kept back
     ("he says he's about ready to pack it all in for good", "crisis"),       # giving up, through an idiom
     ("we sat in the car with no air and now she can't hardly lift her arms", "overheating"),
+    ("i'm only a burden now, the kids would have it so much easier", "crisis"),
+    ("thinking i'll stop my tablets and food and just let it happen", "crisis"),
+    ("he was working in the sun all morning and now his legs are not working right but he's chatting", "overheating"),
+    ("can she massage near where the skin has split open on my heel", "broken-skin"),
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
@@ -207,6 +211,7 @@ def test_the_words_reach_their_tier(words, expected):
     "my calves keep cramping and seizing up at night", "his feet stay cold i think his blood is not moving good",
     "i lie awake worrying about who will take care of him when i'm gone",
     "i'm ready to hang up my job for good",
+    "everyone would have it easier if we booked mum a massage",
     "calves going tight like rope by evening", "i just want an hour where nobody needs me",
     "can massage make life better when you're stuck in a chair like me",
     "after a hot day he feels wiped out no fainting or anything just tired",

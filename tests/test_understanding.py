@@ -151,6 +151,8 @@ def test_how_the_voice_model_is_written_does_not_make_the_weights_stale():
     # signs over days the rules read as a relapse are not promoted to an emergency
     ("i think he's having a flare up he can hardly walk since the weekend and it's worse can someone rub him",
      "relapse"),
+    # a therapy named only to be set aside is not the question ("not just sports massage")
+    ("i want a therapist who knows ms well, not just sports massage", "therapist"),
 ])
 def test_the_words_get_the_calm_answer_they_ask_for(handler, words, title):
     response = handler(Session().intent("SearchIntent", query=words), None)

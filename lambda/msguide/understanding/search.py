@@ -41,6 +41,10 @@ FIELDS = (("title", 3), ("keywords", 5), ("phrases", 4), ("answer", 1))
 
 
 # something read from a year is its study ("i read something from 2020 about swelling")
+# words that set a therapy aside rather than ask about it ("someone who knows MS, not
+# just sports massage"): a name after them is not what the question is about
+_SET_ASIDE = re.compile(r"\b(?:not just|not only|other than|instead of|rather than|besides|apart from|more than)"
+                        r"(?: (?:a|an|the|some|any|your|regular|normal|ordinary))? $")
 _READ_FROM_YEAR = re.compile(r"\b(?:read|saw|seen|heard)\b(?: [a-z']+){0,4} (?:from|in|back in|published in) (?:19|20)[0-9]{2}\b")
 
 
@@ -195,6 +199,10 @@ class TopicSearch:
             named = [slot for slot in topic.slots if slot.get("say")]
             if found and any(phrase in slot_phrases_of(slot) for slot in named
                              for phrase in (found, found.removesuffix("s"))):
+                said = normalize(text)
+                at = said.find(found)
+                if at > 0 and _SET_ASIDE.search(said[:at]):
+                    continue
                 return topic, found
         return None, None
 
