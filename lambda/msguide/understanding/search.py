@@ -40,11 +40,11 @@ FIND_CACHE_SIZE = 2048
 FIELDS = (("title", 3), ("keywords", 5), ("phrases", 4), ("answer", 1))
 
 
-# something read from a year is its study ("i read something from 2020 about swelling")
 # words that set a therapy aside rather than ask about it ("someone who knows MS, not
 # just sports massage"): a name after them is not what the question is about
 _SET_ASIDE = re.compile(r"\b(?:not just|not only|other than|instead of|rather than|besides|apart from|more than)"
                         r"(?: (?:a|an|the|some|any|your|regular|normal|ordinary))? $")
+# something read from a year is its study ("i read something from 2020 about swelling")
 _READ_FROM_YEAR = re.compile(r"\b(?:read|saw|seen|heard)\b(?: [a-z']+){0,4} (?:from|in|back in|published in) (?:19|20)[0-9]{2}\b")
 
 
