@@ -98,7 +98,12 @@ class Linear:
 
 
 class Detector(Linear):
-    """The learned urgent detector (crisis / emergency / calm)."""
+    """The learned urgent detector (crisis / emergency / calm). Its probabilities are
+    cached per text, so `urgent` and `crisis` on the same words score them once."""
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.probabilities = functools.lru_cache(maxsize=CACHE_SIZE)(super().probabilities)
 
     def crisis(self, text):
         """The probability that the words speak of self-harm."""
