@@ -93,9 +93,10 @@ def envelopes(kind, returning_user):
 def a_user_who_asked_for_a_slower_voice(env):
     """Said "speak slower" in an earlier session: the skill itself writes the record."""
     code = ("import json, lambda_function\n"
-            "from msguide_sim.envelopes import SimulatedUser\n"
+            "from msguide_sim.envelopes import SimulatedUser, slot\n"
             "user = SimulatedUser()\n"
-            "for envelope in (user.launch, lambda: user.intent_with_slots('SlowerIntent', {})):\n"
+            "slower = {'pace': slot('pace', 'slower', 'slow', 'PACE')}\n"
+            "for envelope in (user.launch, lambda: user.intent_with_slots('SpeechRateIntent', slower)):\n"
             "    user.attributes = lambda_function.handler(envelope(), None).get('sessionAttributes') or {}\n"
             "    user.new = False\n"
             "print(user.user_id)\n")

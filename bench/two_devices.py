@@ -52,7 +52,9 @@ import http_load  # bench/http_load.py
 import memory_saves  # bench/memory_saves.py: how results are written
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RATES = [("SlowerIntent", "slow"), ("FasterIntent", "fast"), ("NormalSpeedIntent", None)]
+# "speak slower", "speak faster", "normal speed": SpeechRateIntent's pace (revisions
+# before the six voice intents were folded into two answer these with Fallback)
+RATES = [("slower", "slow", "slow"), ("faster", "fast", "fast"), ("normal speed", "normal", None)]
 
 
 def code_at(revision):
@@ -132,14 +134,16 @@ def phone_loop(url, phone, until, counts):
 
 
 def speaker_loop(url, speaker, until, counts, stored_rate):
+    from msguide_sim.envelopes import slot
     expected, number = None, 0
     turn(url, speaker, speaker.launch())
     while time.monotonic() < until:
         if stored_rate() != expected:
             counts["speeds_lost"] += 1
-        intent, rate = RATES[number % len(RATES)]
+        spoken, value, rate = RATES[number % len(RATES)]
         number += 1
-        if "Okay" in turn(url, speaker, speaker.intent_with_slots(intent, {})):
+        pace = {"pace": slot("pace", spoken, value, "PACE")}
+        if "Okay" in turn(url, speaker, speaker.intent_with_slots("SpeechRateIntent", pace)):
             counts["speeds"] += 1
             expected = rate
     counts["final_expected"] = expected

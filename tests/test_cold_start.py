@@ -22,6 +22,7 @@ from alexa import Session, speech_text
 user_id, steps = json.loads(sys.argv[1])
 user = Session()
 user.user_id = user_id or user.user_id
+SLOTS = {"HeatIntent": {"heat": ("hot tub", "hot tub")}, "SpeechRateIntent": {"pace": ("slower", "slow")}}
 said = []
 for step in steps:
     if step == "new":
@@ -30,7 +31,7 @@ for step in steps:
     if step == "launch":
         envelope = user.launch()
     else:
-        envelope = user.intent(step, **({"heat": ("hot tub", "hot tub")} if step == "HeatIntent" else {}))
+        envelope = user.intent(step, **SLOTS.get(step, {}))
     reply = user.absorb(lambda_function.handler(envelope, None))
     said.append({"text": speech_text(reply), "ssml": reply["response"].get("outputSpeech", {}).get("ssml", "")})
 print(json.dumps({"user": user.user_id, "said": said, "boto3": "boto3" in sys.modules,
@@ -60,7 +61,7 @@ def items(client):
 
 def test_a_one_shot_on_a_cold_container_is_spoken_as_the_speaker_asked(dynamodb_server):
     endpoint, client = dynamodb_server
-    first = run(endpoint, ["launch", "SlowerIntent", "AMAZON.StopIntent"])
+    first = run(endpoint, ["launch", "SpeechRateIntent", "AMAZON.StopIntent"])
     stored = items(client)
     one_shot = run(endpoint, ["HeatIntent"], user_id=first["user"])      # another cold container, next day
     assert "hot tub" in one_shot["said"][0]["text"].lower()
@@ -96,7 +97,7 @@ def test_a_restored_snapshot_imports_nothing_for_a_returning_users_one_shot(dyna
     init: the memory's key and item code, the slowed answer, the slot's entity
     resolution classes, the codec a new connection's host name needs."""
     endpoint, _client = dynamodb_server
-    first = run(endpoint, ["launch", "SlowerIntent", "AMAZON.StopIntent"])
+    first = run(endpoint, ["launch", "SpeechRateIntent", "AMAZON.StopIntent"])
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MSGUIDE_"))}
     env.update(dynamodb_environment(endpoint), MSGUIDE_PERSISTENCE="dynamodb", MSGUIDE_TABLE=TABLE,
                PYTHONPATH=os.path.join(ROOT, "tests"), AWS_LAMBDA_INITIALIZATION_TYPE="snap-start")

@@ -91,7 +91,7 @@ def test_the_role_allows_every_call_the_skills_memory_makes(dynamodb_adapter):
         return real(operation, params)
     client.call = recording
     send, user = sender(dynamodb_adapter), Session()
-    for envelope in (user.launch(), user.intent("SlowerIntent"), user.intent("AMAZON.StopIntent")):
+    for envelope in (user.launch(), user.intent("SpeechRateIntent", pace=("slower", "slow")), user.intent("AMAZON.StopIntent")):
         user.absorb(send(envelope))
     user.new_session()
     user.absorb(send(user.launch()))

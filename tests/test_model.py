@@ -18,8 +18,7 @@ REQUIRED_BUILTINS = {"AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelInt
                      "AMAZON.FallbackIntent", "AMAZON.NavigateHomeIntent"}
 HANDLED_ELSEWHERE = {"ResearchIntent", "SearchIntent", "MassageQuestionIntent", "SetReminderIntent", "ListRemindersIntent",
                      "CancelReminderIntent", "ForgetMeIntent",
-                     "SlowerIntent", "FasterIntent", "NormalSpeedIntent", "RepeatSlowlyIntent",
-                     "ShortAnswersIntent", "DetailedAnswersIntent"}
+                     "SpeechRateIntent", "AnswerLengthIntent"}
 
 
 def load(locale):
@@ -282,6 +281,12 @@ def test_each_built_model_fits_the_interaction_model_size_limit():
     ("vision's gone dark in one eye and her face is drooping", "StartsWith_eyesight", "Emergency"),
     ("good lord she's fallen off the commode and can't get up", "StartsWith_lord", "Emergency"),
     ("fractured her ankle in june can they still massage her legs", "StartsWith_broke", "Broken bones"),
+    # words a safety rule begins with, kept since the six voice intents became two
+    ("kind of wish i could just go to sleep for good", "StartsWith_kind", "988"),
+    ("wee one's swallowed a button battery", "StartsWith_wee", "Emergency"),
+    ("talking to dad and his speech has gone all slurred and his mouth is drooping", "StartsWith_talking", "Emergency"),
+    ("nae reason to keep going i've sorted when i'll do it", "StartsWith_nae", "988"),
+    ("opened my arm on the fence and it's pouring blood", "StartsWith_cut", "Emergency"),
 ])
 def test_a_start_that_carries_meaning_keeps_its_word(said, intent, heard):
     """Alexa sends only the SearchQuery slot: a kept carrier's intent (a start or an
@@ -308,6 +313,10 @@ def test_a_start_that_carries_meaning_keeps_its_word(said, intent, heard):
     ("pappou's clutching his chest and he's gone grey", "Emergency"),        # Greek kin said as a name
     ("frankly i'd sooner not wake up tomorrow", "988"),                      # a frank opener
     ("rang my sister today to say goodbye properly", "988"),                 # a verb of contact
+    ("maisie's slipped in the tub and can't get herself out", "Emergency"),  # an outport name
+    ("tibby's knocked me over and i can't get up off the floor", "Emergency"),   # a pet
+    ("chapati bit lodged in his throat and he can't breathe", "Emergency"),   # a food the choking begins with
+    ("lambing's nearly done and me back's stiff as a board", "spasticity"),   # the farm year
 ])
 def test_a_start_no_written_carrier_names_reaches_the_skill_not_fallback(said, heard):
     """Open starts: names, regional openers and the words people use in the

@@ -95,7 +95,7 @@ def test_a_speed_change_in_flight_keeps_the_reminder_the_other_device_set(store,
     ask_to_set(send, phone)
     done = []
     store.meanwhile = lambda: done.append(speech_text(turn(send, phone, phone.intent("AMAZON.YesIntent"))))
-    slower = speech_text(turn(send, speaker, speaker.intent("SlowerIntent")))
+    slower = speech_text(turn(send, speaker, speaker.intent("SpeechRateIntent", pace=("slower", "slow"))))
     assert done and done[0].startswith("Done.") and "more slowly" in slower
     record = stored(store, phone)
     assert [r["token"] for r in record.get("reminders", [])] == list(fake_api.reminders)
@@ -107,7 +107,7 @@ def test_a_reminder_in_flight_keeps_the_speed_change_the_other_device_made(store
     phone, speaker = two_devices(fake_api)
     turn(send, speaker, speaker.launch())
     ask_to_set(send, phone)
-    store.meanwhile = lambda: turn(send, speaker, speaker.intent("SlowerIntent"))
+    store.meanwhile = lambda: turn(send, speaker, speaker.intent("SpeechRateIntent", pace=("slower", "slow")))
     assert speech_text(turn(send, phone, phone.intent("AMAZON.YesIntent"))).startswith("Done.")
     record = stored(store, phone)
     assert record.get("pref") == {"rate": "slow"}                     # the speaker's change stands
@@ -119,8 +119,8 @@ def test_two_preferences_changed_at_once_on_two_devices_both_stand(store):
     phone, speaker = two_devices(None)
     for device in (phone, speaker):
         turn(send, device, device.launch())
-    store.meanwhile = lambda: turn(send, phone, phone.intent("DetailedAnswersIntent"))
-    turn(send, speaker, speaker.intent("SlowerIntent"))
+    store.meanwhile = lambda: turn(send, phone, phone.intent("AnswerLengthIntent", length=("the details", "full")))
+    turn(send, speaker, speaker.intent("SpeechRateIntent", pace=("slower", "slow")))
     assert stored(store, phone)["pref"] == {"rate": "slow", "detail": "full"}
 
 
@@ -263,7 +263,7 @@ def test_a_deleted_memory_file_is_made_again_and_keeps_what_follows(tmp_path):
                 os.remove(str(path) + suffix)
         second = Session()
         second.absorb(post(served.url, second.launch())[0])
-        reply, _ = post(served.url, second.intent("SlowerIntent"))
+        reply, _ = post(served.url, second.intent("SpeechRateIntent", pace=("slower", "slow")))
         assert "more slowly" in speech_text(reply)
         kept = records(path)                                       # the file at the configured path
         assert [record.get("pref") for record in kept.values()] == [{"rate": "slow"}]
@@ -285,7 +285,7 @@ def test_a_thread_first_opening_a_deleted_file_makes_it_again(tmp_path):
     user = Session()
     with Threads(1) as thread:                            # a thread that never used the store
         thread.submit(lambda: (turn(send, user, user.launch()),
-                               turn(send, user, user.intent("SlowerIntent")))).result()
+                               turn(send, user, user.intent("SpeechRateIntent", pace=("slower", "slow"))))).result()
     assert [record.get("pref") for record in records(path).values()] == [{"rate": "slow"}]
 
 

@@ -106,8 +106,9 @@ def returning_user_requests():
     slowed and detailed answer, the resolution's model classes)."""
     someone = "amzn1.ask.account.warm-up-returning"
     return [envelope({"type": "LaunchRequest"}, user=someone),
-            intent("SlowerIntent", user=someone, new=False),
-            intent("DetailedAnswersIntent", user=someone, new=False),
+            intent("SpeechRateIntent", user=someone, new=False, resolved={"pace": ("slow", "PACE")}, pace="slower"),
+            intent("AnswerLengthIntent", user=someone, new=False, resolved={"length": ("full", "ANSWER_LENGTH")},
+                   length="the details"),
             envelope({"type": "SessionEndedRequest", "reason": "USER_INITIATED"}, user=someone, new=False),
             intent("HeatIntent", user=someone, resolved={"heat": ("hot tub", "HEAT")}, heat="hot tub"),
             envelope({"type": "SessionEndedRequest", "reason": "USER_INITIATED"}, user=someone, new=False),

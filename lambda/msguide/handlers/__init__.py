@@ -102,7 +102,6 @@ def request_handlers():
         OnFirstUse("reminders", "AnswerPermissionRequest"),
         OnFirstUse("screen", "TouchScreen"),
         OnFirstUse("preferences", "ChangePreference"),
-        OnFirstUse("preferences", "RepeatSlowly"),
         OnFirstUse("privacy", "ForgetMe"),
         HandleFallback(),
         EndSession(),

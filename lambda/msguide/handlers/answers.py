@@ -136,17 +136,25 @@ def urgent_check(handler_input, triage, words, topic):
     return topic
 
 
-def with_crisis_line(topic, words):
-    """The emergency reply that also names the crisis line when the urgent detector reads
-    any of the words as self-harm at least policy.crisis_line_with_emergency_at likely
-    (the overdose reply does the same): unsure which kind of urgent the words are, the
-    reply gives both. Any other topic unchanged."""
-    if topic is None or topic.id != "emergency" or not words:
+def weigh_self_harm(topic, words):
+    """An emergency reply (from the rules or the detector) for words the urgent detector
+    hears self-harm in. Its first reading (the likelier urgent class) being crisis at least
+    policy.crisis_over_emergency_at sure gives the crisis reply, which also gives the
+    emergency number first (so a wrong flip costs tone, never the number); the overdose
+    reply, which names the crisis line already, is judged the same way. Short of that, a
+    crisis probability alone of at least policy.crisis_line_with_emergency_at for any of
+    the words keeps the emergency reply and names the crisis line too: unsure which kind
+    of urgent the words are, the reply gives both. Any other topic unchanged."""
+    if topic is None or topic.id not in ("emergency", "overdose") or not words:
         return topic
-    understanding, triage = default_understanding(), default_triage()
-    if any(understanding.crisis(triage.plain(text) or text) >= understanding.policy.crisis_line_with_emergency_at
-           for text in words):
-        return default_content().get("emergency-or-crisis")
+    understanding, triage, content = default_understanding(), default_triage(), default_content()
+    plain = [triage.plain(text) or text for text in words]
+    label, probability = understanding.urgent(plain[0])
+    if label == "crisis" and probability >= understanding.policy.crisis_over_emergency_at:
+        return content.get("crisis")
+    if topic.id == "emergency" and any(understanding.crisis(text) >= understanding.policy.crisis_line_with_emergency_at
+                                       for text in plain):
+        return content.get("emergency-or-crisis")
     return topic
 
 
@@ -172,14 +180,7 @@ class TriageWhatWasSaid(AbstractRequestHandler):
         if free and (topic is None or not topic.emergency):
             # the urgent checks have their say before any calm tier answers
             topic = urgent_check(handler_input, triage, free, topic)
-        elif free and topic.id in ("emergency", "overdose"):
-            # the crisis reply also gives the emergency number: when the detector leans
-            # toward self-harm, it is the safer of the two (the overdose reply names the
-            # crisis line too, in case it was taken on purpose)
-            label, probability = default_understanding().urgent(triage.plain(free[0]) or free[0])
-            if label == "crisis" and probability >= default_understanding().policy.crisis_over_emergency_at:
-                topic = default_content().get("crisis")
-        topic = with_crisis_line(topic, free)
+        topic = weigh_self_harm(topic, free)
         handler_input.attributes_manager.request_attributes["triage"] = topic
         return topic is not None
 
@@ -271,9 +272,9 @@ class AnswerFreeFormQuestion(AbstractRequestHandler):
             reading = Reading("answer", dated.id, reading.confidence, reading.ranked)   # "the 2020 study"
         guess = handler_input.attributes_manager.request_attributes.get("urgent_guess")
         if guess and default_understanding().policy.urgent_when_unanswered(guess[1], reading.outcome):
-            return say_topic(handler_input, with_crisis_line(default_content().get(guess[0]), [words]))  # lean toward help
+            return say_topic(handler_input, weigh_self_harm(default_content().get(guess[0]), [words]))  # lean toward help
         if reading.outcome in ("answer", "confirm"):
-            topic = with_crisis_line(default_content().get(reading.topic_id), [words])
+            topic = weigh_self_harm(default_content().get(reading.topic_id), [words])
             if topic.research and default_understanding().asks_for_research(words):
                 topic = default_content().get(topic.research)     # "... according to research": its study
             thing = None

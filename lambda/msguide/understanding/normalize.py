@@ -160,12 +160,20 @@ _EXPECTING = re.compile(r"^expecting$|\bexpecting(?= (?:a baby|twins|again)\b)|"
                         r"an?\b(?! baby)|some|something|anything|miracles|relief|help|her|him|me|you|us|them)\b)")
 
 
+# the kind of MS someone has ("relapsing ms", "relapsing remitting") is not a relapse
+_MS_KIND = re.compile(r"\brelapsing(?: and)?(?: remitting)?(?= (?:ms|m s|emmas|multiple sclerosis|form|type|kind)\b)"
+                      r"|\brelapsing(?: and)? remitting\b")
+
+
 def terms(text):
     """The words with contractions closed up ("didn't" -> "didnt"); "expecting" said
-    of a person ("when she's expecting") read as "pregnant"."""
+    of a person ("when she's expecting") read as "pregnant"; the kind of MS named
+    ("relapsing ms") left out, since it is not a relapse."""
     said = words(text).replace("'", "")
     if "expecting" in said:
         said = _EXPECTING.sub(lambda m: m.group()[:-len("expecting")] + "pregnant", said)
+    if "relapsing" in said:
+        said = " ".join(_MS_KIND.sub("", said).split())
     return said
 
 
