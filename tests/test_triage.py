@@ -187,6 +187,15 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("thinking i'll stop my tablets and food and just let it happen", "crisis"),
     ("he was working in the sun all morning and now his legs are not working right but he's chatting", "overheating"),
     ("can she massage near where the skin has split open on my heel", "broken-skin"),
+    # round sixteen
+    ("she's got clumsier since friday and her eyes keep playing up", "relapse"),      # comparatives over days
+    ("his legs are stiffer and stiffer these past few days", "relapse"),
+    ("broke ankle last month is it alright to massage his back", "fracture"),          # no "my": a kept carrier's word
+    ("her arm is in plaster, can they do her neck", "fracture"),
+    ("some nights i run a razor blade along my thigh to feel something", "crisis"),    # self-harm said as an act
+    ("sometimes i press the knife into my arm and it helps", "crisis"),                # ongoing, still a crisis
+    ("tell mi pickney mi love dem after mi gone", "crisis"),                          # Caribbean English
+    ("mi granny cyaan breathe proper", "emergency"),
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
@@ -251,7 +260,8 @@ def test_idioms_history_and_near_misses_are_not_urgent(words):
 
 
 @pytest.mark.parametrize("words", ["is massage safe when you've got relapsing ms",
-                                   "my wife has relapsing remitting ms can she have reiki"])
+                                   "my wife has relapsing remitting ms can she have reiki",
+                                   "is a rub okay for somebody with relapsing emma's"])
 def test_relapsing_ms_names_a_kind_of_ms_not_a_relapse(words):
     assert topic_id(words) != "relapse"
 
@@ -384,7 +394,8 @@ def test_an_emergency_reply_names_the_crisis_line_when_self_harm_is_likely_enoug
 
 
 @pytest.mark.parametrize("words", ["i get red patches on my bottom from the chair, can massage help stop bed sores",
-                                   "will a rub help keep off the pressure sores"])
+                                   "will a rub help keep off the pressure sores",
+                                   "he's in bed all day with ms, can massage stop pressure sores"])
 def test_massage_to_keep_off_bed_sores_is_prevention_not_an_open_sore(words):
     """No contraindication tier fires: the free-form understanding answers it (pressure sores)."""
     assert topic_id(words) is None

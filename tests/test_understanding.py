@@ -153,6 +153,10 @@ def test_how_the_voice_model_is_written_does_not_make_the_weights_stale():
      "relapse"),
     # a therapy named only to be set aside is not the question ("not just sports massage")
     ("i want a therapist who knows ms well, not just sports massage", "therapist"),
+    # a place named with a word of the content is a place ("medicine hat" is no medicine)
+    ("any massage therapist close to medicine hat", "therapist"),
+    # "had his knee done" is an operation
+    ("she had her knee done a fortnight ago, can she have a massage", "surgery"),
 ])
 def test_the_words_get_the_calm_answer_they_ask_for(handler, words, title):
     response = handler(Session().intent("SearchIntent", query=words), None)

@@ -80,6 +80,13 @@ _REGIONAL = {"ah": "i", "ah've": "i've", "ah'm": "i'm", "ah'd": "i'd", "ah'll": 
              "noo": "now", "richt": "right", "gaun": "going", "wabbit": "exhausted", "puggled": "exhausted",
              "een": "eyes", "whaur": "where", "mah": "my", "masel": "myself", "hissel": "himself",
              "hersel": "herself", "thegither": "together",
+             # Jamaican and other Caribbean English as speech recognition writes it ("cyaan get
+             # no air", "done wid dis life"); "mi" is read as "me", which also stands for "my"
+             "mi": "me", "dem": "them", "dis": "this", "dat": "that", "wid": "with", "tek": "take",
+             "teking": "taking", "everyting": "everything", "nutting": "nothing", "nuttin": "nothing",
+             "ting": "thing", "tings": "things", "cyaan": "can't", "cyan": "can't", "kyaan": "can't",
+             "pon": "on", "fi": "for", "di": "the", "yuh": "you", "unu": "you", "inna": "in",
+             "bredda": "brother", "breddah": "brother", "pickney": "child",
              # northern English and everyday words for nothing and ill
              "nowt": "nothing", "owt": "anything", "zilch": "nothing", "poorly": "ill",
              # "till" and "'til" are "until" ("how long till i notice")
@@ -132,6 +139,10 @@ _DROPPED_G = ("expecting shaking going pouring looking thinking saving crying bl
 _REGIONAL.update((word[:-1], word) for word in _DROPPED_G)
 
 
+# places whose names hold a word the rules read ("a therapist near medicine hat")
+_PLACES = re.compile(r"\bmedicine (?:hat|lodge|bow)\b")
+
+
 def _join_spelled(match):
     joined = match.group(1).replace(" ", "")
     if joined[0] in "ai" and len(joined) >= 4 and joined not in _SPELLED_WITH_A_OR_I:
@@ -145,6 +156,8 @@ def words(text):
     said as words written as numbers ("twenty sixteen" -> "2016")."""
     text = str(text or "").lower().replace("\u2019", "'")
     said = _SPELLED.sub(_join_spelled, " ".join(_REGIONAL.get(w, w) for w in _WORD.findall(text)))
+    if "medicine " in said:    # a place named with a word of the content is only a place
+        said = _PLACES.sub(lambda m: m.group().replace(" ", ""), said)
     if "m s" in said:    # two letters are too few for _SPELLED; "m s" is only ever MS here
         said = _MS.sub("ms", said)
     if not ("twenty" in said or "nineteen" in said or "thousand" in said):
