@@ -399,3 +399,11 @@ def test_an_emergency_reply_names_the_crisis_line_when_self_harm_is_likely_enoug
 def test_massage_to_keep_off_bed_sores_is_prevention_not_an_open_sore(words):
     """No contraindication tier fires: the free-form understanding answers it (pressure sores)."""
     assert topic_id(words) is None
+
+
+@pytest.mark.parametrize("words", ["how come the heat makes his ms that much worse",
+                                   "come the heat makes her ms so much worse"])
+def test_how_come_heat_makes_ms_worse_asks_why_it_is_not_an_overheating(words):
+    """SearchIntent's carrier "how" is not sent, so "how come ..." reaches triage as
+    "come ...": still a question about heat sensitivity, not someone overheating now."""
+    assert topic_id(words) != "overheating"
