@@ -287,6 +287,9 @@ def test_each_built_model_fits_the_interaction_model_size_limit():
     ("talking to dad and his speech has gone all slurred and his mouth is drooping", "StartsWith_talking", "Emergency"),
     ("nae reason to keep going i've sorted when i'll do it", "StartsWith_nae", "988"),
     ("opened my arm on the fence and it's pouring blood", "StartsWith_cut", "Emergency"),
+    ("miss ruby's gone grey and she isn't breathing right", "StartsWith_miss", "Emergency"),
+    ("him can't breathe him choking on a bone", "StartsWith_him", "Emergency"),
+    ("cracked her wrist last week can they still do her back", "StartsWith_broke", "Broken bones"),
 ])
 def test_a_start_that_carries_meaning_keeps_its_word(said, intent, heard):
     """Alexa sends only the SearchQuery slot: a kept carrier's intent (a start or an
@@ -317,6 +320,7 @@ def test_a_start_that_carries_meaning_keeps_its_word(said, intent, heard):
     ("tibby's knocked me over and i can't get up off the floor", "Emergency"),   # a pet
     ("chapati bit lodged in his throat and he can't breathe", "Emergency"),   # a food the choking begins with
     ("lambing's nearly done and me back's stiff as a board", "spasticity"),   # the farm year
+    ("aai's legs go stiff every morning and it hurts", "spasticity"),          # Marathi kin
 ])
 def test_a_start_no_written_carrier_names_reaches_the_skill_not_fallback(said, heard):
     """Open starts: names, regional openers and the words people use in the
