@@ -11,7 +11,6 @@ right). Held-back phrasings are never read.
 """
 
 import argparse
-import functools
 import json
 
 from msguide_tools import eval_sets, outsider, train_understanding as trainer
@@ -61,8 +60,6 @@ def score(folds=5, settings=(), runner=None, classifier_too=False):
             understanding.weights = understanding.model.weights
             understanding.asks_for_research.cache_clear()
         understanding.detector = classifier.Detector(fitted)
-        understanding.urgent = functools.lru_cache(maxsize=classifier.CACHE_SIZE)(understanding.detector.urgent)
-        understanding.crisis = functools.lru_cache(maxsize=classifier.CACHE_SIZE)(understanding.detector.crisis)
         understanding.read.cache_clear()
         found, failed = outsider.score(mine, runner)
         for kind, (passed, total) in found.get("tune", {}).items():

@@ -128,12 +128,18 @@ class Understanding:
         # a reading depends only on the words (and the fixed lexical search)
         self.read = functools.lru_cache(maxsize=CACHE_SIZE)(self._read)
         self.asks_for_research = functools.lru_cache(maxsize=CACHE_SIZE)(self._asks_for_research)
-        self.urgent = functools.lru_cache(maxsize=CACHE_SIZE)(self.detector.urgent)
-        self.crisis = functools.lru_cache(maxsize=CACHE_SIZE)(self.detector.crisis)
         self.domain = frozenset(data["domain_words"])
         self.research = frozenset(data.get("research_words", ()))
         # stems learned only from outside authors' misheard names (soundalike.py)
         self.misheard = frozenset(data.get("misheard_words", ()))
+
+    def urgent(self, text):
+        """The detector's (likelier urgent class, urgent probability); it caches per text."""
+        return self.detector.urgent(text)
+
+    def crisis(self, text):
+        """The detector's self-harm probability for the words."""
+        return self.detector.crisis(text)
 
     def probabilities(self, text):
         """[(class, probability)] best first."""
