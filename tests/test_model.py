@@ -321,6 +321,12 @@ def test_a_start_that_carries_meaning_keeps_its_word(said, intent, heard):
     ("chapati bit lodged in his throat and he can't breathe", "Emergency"),   # a food the choking begins with
     ("lambing's nearly done and me back's stiff as a board", "spasticity"),   # the farm year
     ("aai's legs go stiff every morning and it hurts", "spasticity"),          # Marathi kin
+    # round seventeen: kin said as names, each with its "'s"
+    ("ma's fallen in the tub and can't get herself out", "Emergency"),
+    ("teta's lips have gone blue and she isn't breathing", "Emergency"),
+    ("kokum's legs are so stiff of a morning", "spasticity"),
+    ("tutu's collapsed in the kitchen and won't wake up", "Emergency"),
+    ("abbu's face is drooping on one side and his speech is slurred", "Emergency"),
 ])
 def test_a_start_no_written_carrier_names_reaches_the_skill_not_fallback(said, heard):
     """Open starts: names, regional openers and the words people use in the

@@ -115,6 +115,12 @@ def test_regional_spellings_are_read_as_their_words():
     assert words("ah cannae keep goin like this") == "i can't keep going like this"
     assert words("she's shakin aw ower") == "she's shaking all over"
     assert words("my skin and the pain again") == "my skin and the pain again"     # not a dropped g
+    # Hawaii Pidgin's "stay" after its subject is "is"; "stay home" keeps its meaning
+    assert words("he stay shaking bad") == "he is shaking bad"
+    assert words("i stay home today") == "i stay home today"
+    # Norfolk "nawthen", and "nada"
+    assert words("three goes and nawthen's changed") == "three goes and nothing's changed"
+    assert words("nada from the last one") == "nothing from the last one"
 
 
 @pytest.mark.parametrize("query, topic", [

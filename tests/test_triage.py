@@ -196,6 +196,12 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("sometimes i press the knife into my arm and it helps", "crisis"),                # ongoing, still a crisis
     ("tell mi pickney mi love dem after mi gone", "crisis"),                          # Caribbean English
     ("mi granny cyaan breathe proper", "emergency"),
+    # round seventeen
+    ("what good is a rub when i'm going to finish everything soon", "crisis"),     # a plan, said as finishing
+    ("tell me about massage for spasms hang on my wife went rigid and her eyes are rolling up", "emergency"),
+    ("some days i take the craft blade to my wrist", "crisis"),                    # a blade taken to the skin
+    ("she stay so tired of being one burden to all of us", "crisis"),              # Hawaii Pidgin "stay"
+    ("in sun all morning at the fair and now her vision is blurry", "overheating"),   # "sat" sent as no word
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
@@ -395,7 +401,8 @@ def test_an_emergency_reply_names_the_crisis_line_when_self_harm_is_likely_enoug
 
 @pytest.mark.parametrize("words", ["i get red patches on my bottom from the chair, can massage help stop bed sores",
                                    "will a rub help keep off the pressure sores",
-                                   "he's in bed all day with ms, can massage stop pressure sores"])
+                                   "he's in bed all day with ms, can massage stop pressure sores",
+                                   "my sister worries about bed sores since he's in bed all day, can massage help"])
 def test_massage_to_keep_off_bed_sores_is_prevention_not_an_open_sore(words):
     """No contraindication tier fires: the free-form understanding answers it (pressure sores)."""
     assert topic_id(words) is None
@@ -407,3 +414,11 @@ def test_how_come_heat_makes_ms_worse_asks_why_it_is_not_an_overheating(words):
     """SearchIntent's carrier "how" is not sent, so "how come ..." reaches triage as
     "come ...": still a question about heat sensitivity, not someone overheating now."""
     assert topic_id(words) != "overheating"
+
+
+@pytest.mark.parametrize("words", ["is massage safe, my dad is afraid they will hurt him",
+                                   "is massage safe with ms, my wife thinks the therapist might hurt her"])
+def test_a_fear_that_massage_will_hurt_is_a_question_not_a_threat(words):
+    """Round seventeen: "scared they gonna hurt her", said of a massage, is not
+    someone threatening harm."""
+    assert topic_id(words) != "emergency"

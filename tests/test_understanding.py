@@ -157,8 +157,23 @@ def test_how_the_voice_model_is_written_does_not_make_the_weights_stale():
     ("any massage therapist close to medicine hat", "therapist"),
     # "had his knee done" is an operation
     ("she had her knee done a fortnight ago, can she have a massage", "surgery"),
+    # round seventeen: a bone mending after a break is a fracture, not osteoporosis
+    ("would they massage near his collarbone while it's healing from a break", "broken bones"),
+    # what a massage "runs" is its cost; how sure the research is, its limits
+    ("roughly what does a massage run these days", "cost"),
+    ("how sure can anyone be about the research on massage", "research"),
+    # a massage worth having "even if it won't cure" the ms is not a false premise
+    ("is a massage worth it just to unwind even if it won't fix my ms", "relax"),
 ])
 def test_the_words_get_the_calm_answer_they_ask_for(handler, words, title):
     response = handler(Session().intent("SearchIntent", query=words), None)
     assert title in response["response"]["card"]["title"].lower(), speech_text(response)
     assert not ends_session(response)
+
+
+def test_a_hot_water_bag_is_named_as_the_heat_treatment_it_is(handler):
+    """Round seventeen: "hot water bag" (Indian English) is a hot water bottle, so the
+    reply names it rather than speaking of heat in general."""
+    text = speech_text(handler(Session().intent("SearchIntent", query="is a hot water bag on her calves all right"),
+                               None))
+    assert "hot water bag" in text and "doctor" in text

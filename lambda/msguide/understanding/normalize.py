@@ -89,6 +89,9 @@ _REGIONAL = {"ah": "i", "ah've": "i've", "ah'm": "i'm", "ah'd": "i'd", "ah'll": 
              "bredda": "brother", "breddah": "brother", "pickney": "child",
              # northern English and everyday words for nothing and ill
              "nowt": "nothing", "owt": "anything", "zilch": "nothing", "poorly": "ill",
+             # Norfolk and London: "nawthen's changed", "suffin's wrong"
+             "nawthen": "nothing", "nawthen's": "nothing's", "nuffin": "nothing", "nuffin's": "nothing's",
+             "noffin": "nothing", "suffin": "something", "suffin's": "something's", "nada": "nothing",
              # "till" and "'til" are "until" ("how long till i notice")
              "till": "until", "til": "until", "'til": "until", "'till": "until",
              # Canada's registered massage therapist
@@ -143,6 +146,15 @@ _REGIONAL.update((word[:-1], word) for word in _DROPPED_G)
 _PLACES = re.compile(r"\bmedicine (?:hat|lodge|bow)\b")
 
 
+# Hawaii Pidgin's "stay" after its subject is "is" or "am" ("i stay so tired", "he stay
+# shaking"); "i stay home", "stay with me", "stay cool" keep their own meaning
+_STAY = re.compile(r"\b(i|he|she|it|we|they|you) stay (?!(?:at|in|on|home|with|up|over|here|there|the|awake|"
+                   r"out|away|inside|outside|overnight|for|till|until|a|an|and|to|longer|put|safe|cool|warm|"
+                   r"calm|still|hydrated|active|positive|strong|in bed|by)\b)")
+_BE = {"i": "i am", "he": "he is", "she": "she is", "it": "it is", "we": "we are", "they": "they are",
+       "you": "you are"}
+
+
 def _join_spelled(match):
     joined = match.group(1).replace(" ", "")
     if joined[0] in "ai" and len(joined) >= 4 and joined not in _SPELLED_WITH_A_OR_I:
@@ -158,6 +170,8 @@ def words(text):
     said = _SPELLED.sub(_join_spelled, " ".join(_REGIONAL.get(w, w) for w in _WORD.findall(text)))
     if "medicine " in said:    # a place named with a word of the content is only a place
         said = _PLACES.sub(lambda m: m.group().replace(" ", ""), said)
+    if " stay " in said:
+        said = _STAY.sub(lambda m: _BE[m.group(1)] + " ", said)
     if "m s" in said:    # two letters are too few for _SPELLED; "m s" is only ever MS here
         said = _MS.sub("ms", said)
     if not ("twenty" in said or "nineteen" in said or "thousand" in said):
