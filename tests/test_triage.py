@@ -202,6 +202,8 @@ def test_tiers_are_in_order_of_urgency_and_point_at_real_topics():
     ("some days i take the craft blade to my wrist", "crisis"),                    # a blade taken to the skin
     ("she stay so tired of being one burden to all of us", "crisis"),              # Hawaii Pidgin "stay"
     ("in sun all morning at the fair and now her vision is blurry", "overheating"),   # "sat" sent as no word
+    # "or something else" is sent as the ending "or not": still a question of what causes it
+    ("her feet keep cramping lately, is it from the ms or not", "diagnosis"),
 ])
 def test_the_words_reach_their_tier(words, expected):
     assert topic_id(words) == expected
