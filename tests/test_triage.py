@@ -404,7 +404,8 @@ def test_an_emergency_reply_names_the_crisis_line_when_self_harm_is_likely_enoug
 @pytest.mark.parametrize("words", ["i get red patches on my bottom from the chair, can massage help stop bed sores",
                                    "will a rub help keep off the pressure sores",
                                    "he's in bed all day with ms, can massage stop pressure sores",
-                                   "my sister worries about bed sores since he's in bed all day, can massage help"])
+                                   "my sister worries about bed sores because he's got ms and lies in bed all day, "
+                                   "can massage help"])
 def test_massage_to_keep_off_bed_sores_is_prevention_not_an_open_sore(words):
     """No contraindication tier fires: the free-form understanding answers it (pressure sores)."""
     assert topic_id(words) is None
@@ -418,8 +419,8 @@ def test_how_come_heat_makes_ms_worse_asks_why_it_is_not_an_overheating(words):
     assert topic_id(words) != "overheating"
 
 
-@pytest.mark.parametrize("words", ["is massage safe, my dad is afraid they will hurt him",
-                                   "is massage safe with ms, my wife thinks the therapist might hurt her"])
+@pytest.mark.parametrize("words", ["is massage safe, my dad is afraid they're gonna hurt him",
+                                   "is massage safe with ms, my wife is scared the therapist is going to hurt her"])
 def test_a_fear_that_massage_will_hurt_is_a_question_not_a_threat(words):
     """Round seventeen: "scared they gonna hurt her", said of a massage, is not
     someone threatening harm."""

@@ -161,7 +161,7 @@ def test_how_the_voice_model_is_written_does_not_make_the_weights_stale():
     ("would they massage near his collarbone while it's healing from a break", "broken bones"),
     # what a massage "runs" is its cost; how sure the research is, its limits
     ("roughly what does a massage run these days", "cost"),
-    ("how sure can anyone be about the research on massage", "research"),
+    ("how sure can anyone be about the research on massage", "how strong"),
     # a massage worth having "even if it won't cure" the ms is not a false premise
     ("is a massage worth it just to unwind even if it won't fix my ms", "relax"),
 ])
