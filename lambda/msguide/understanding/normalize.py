@@ -150,7 +150,7 @@ _PLACES = re.compile(r"\bmedicine (?:hat|lodge|bow)\b")
 # shaking"); "i stay home", "stay with me", "stay cool" keep their own meaning
 _STAY = re.compile(r"\b(i|he|she|it|we|they|you) stay (?!(?:at|in|on|home|with|up|over|here|there|the|awake|"
                    r"out|away|inside|outside|overnight|for|till|until|a|an|and|to|longer|put|safe|cool|warm|"
-                   r"calm|still|hydrated|active|positive|strong|in bed|by)\b)")
+                   r"calm|still|hydrated|active|positive|strong|by)\b)")
 _BE = {"i": "i am", "he": "he is", "she": "she is", "it": "it is", "we": "we are", "they": "they are",
        "you": "you are"}
 
